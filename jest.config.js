@@ -1,0 +1,23 @@
+// Two decorator dialects, one suite: __tests__/core runs once per dialect (legacy = experimentalDecorators +
+// emitDecoratorMetadata, standard = TC39), each project compiling the same files with its own tsconfig.
+// Type checking is `npm run typecheck`; ts-jest only transpiles here (isolatedModules), which keeps tests fast.
+const transform = (tsconfig) => ({ '^.+\\.ts$': ['ts-jest', { tsconfig, isolatedModules: true }] });
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'legacy',
+      testEnvironment: 'node',
+      transform: transform('tsconfig.legacy.json'),
+      testMatch: ['<rootDir>/__tests__/core/**/*.test.ts', '<rootDir>/__tests__/legacy/**/*.test.ts'],
+    },
+    {
+      displayName: 'standard',
+      testEnvironment: 'node',
+      transform: transform('tsconfig.standard.json'),
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/legacy/'],
+    },
+  ],
+};

@@ -1,0 +1,66 @@
+import type { AttributeValue } from '@opentelemetry/api';
+
+/** What an attribute extractor may return: any value; it is coerced to an OpenTelemetry attribute value. */
+export type AttributeInput = unknown;
+/** A map of attribute name → value, as extractors return it. `undefined` and `null` values are skipped. */
+export type AttributeMap = Record<string, AttributeInput>;
+
+/**
+ * Coerces a value to an OpenTelemetry attribute value: `undefined`/`null` → `undefined` (skip);
+ * string/number/boolean kept; arrays → homogeneous arrays (mixed ones become strings); anything else →
+ * a string (JSON where possible). Never throws.
+ */
+export function toAttributeValue(value: unknown): AttributeValue | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'undefined':
+      return undefined;
+    case 'bigint':
+      return value.toString();
+    case 'object':
+      if (value === null) return undefined;
+      if (Array.isArray(value)) return toHomogeneousArray(value);
+      return stringify(value);
+    default:
+      return stringify(value);
+  }
+}
+
+function toHomogeneousArray(values: readonly unknown[]): AttributeValue {
+  let kind: string | undefined;
+  let mixed = false;
+  for (const item of values) {
+    if (item === null || item === undefined) continue;
+    const itemKind = typeof item;
+    if (itemKind !== 'string' && itemKind !== 'number' && itemKind !== 'boolean') {
+      mixed = true;
+      break;
+    }
+    if (kind === undefined) kind = itemKind;
+    else if (kind !== itemKind) {
+      mixed = true;
+      break;
+    }
+  }
+  if (!mixed) return values.map((item) => (item === undefined ? null : item)) as AttributeValue;
+  return values.map((item) => (item === null || item === undefined ? null : stringify(item))) as AttributeValue;
+}
+
+/** A string form of any value: strings as they are, objects as JSON (BigInt-safe), else `String(value)`. */
+export function stringify(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    const json = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
+    if (json !== undefined) return json;
+  } catch {
+    // Circular structures, throwing toJSON/getters: fall through to String().
+  }
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

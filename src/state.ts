@@ -1,0 +1,38 @@
+import { trace, type Tracer } from '@opentelemetry/api';
+import { APPLICATION_TRACER_NAME, BACKEND_TRACER_NAME } from './semconv';
+import { VERSION } from './version';
+
+/**
+ * One trace scope as the decorated call sees it. The object is never replaced, only updated in place, so a
+ * wrapper can hold it and check a single boolean on every call.
+ */
+export interface TraceScope {
+  readonly name: string;
+  enabled: boolean;
+  tracer: Tracer;
+}
+
+/** Process-wide runtime state. */
+export interface TelemetryState {
+  readonly application: TraceScope;
+  readonly backend: TraceScope;
+  /** Whether the `response` attribute is recorded (MELLEA_TRACE_CONTENT). */
+  content: boolean;
+}
+
+// Kept on globalThis under a registered symbol, as @opentelemetry/api does, so the CommonJS and ESM builds
+// (or two copies of the package) loaded in one process share one switchboard.
+const STATE_KEY = Symbol.for('mellea-telemetry.state.v1');
+
+function createState(): TelemetryState {
+  return {
+    // Until a scope is enabled these are the API's proxy tracers: nothing is registered by creating them.
+    application: { name: APPLICATION_TRACER_NAME, enabled: false, tracer: trace.getTracer(APPLICATION_TRACER_NAME, VERSION) },
+    backend: { name: BACKEND_TRACER_NAME, enabled: false, tracer: trace.getTracer(BACKEND_TRACER_NAME, VERSION) },
+    content: true,
+  };
+}
+
+const holder = globalThis as { [STATE_KEY]?: TelemetryState };
+/** The shared state (created on first load). */
+export const state: TelemetryState = (holder[STATE_KEY] ??= createState());

@@ -1,0 +1,82 @@
+import type { ReadableSpan, Sampler } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { overrideTracing } from '../telemetry';
+import { spanTree, type SpanNode } from './span-tree';
+
+/** Options of {@link createTestTracing}. */
+export interface TestTracingOptions {
+  /** Application spans on (default true). */
+  application?: boolean;
+  /** Backend spans on (default true). */
+  backend?: boolean;
+  /** Record the `response` attribute (default true). */
+  content?: boolean;
+  /** A sampler, e.g. `new AlwaysOffSampler()` to test the sampled-out path. */
+  sampler?: Sampler;
+}
+
+/** In-memory tracing for unit tests of decorated classes. */
+export interface TestTracing {
+  readonly exporter: InMemorySpanExporter;
+  /** Finished spans, in the order they ended. */
+  readonly spans: ReadableSpan[];
+  /** The finished spans named `name`. */
+  spansNamed(name: string): ReadableSpan[];
+  /** The only finished span named `name`; throws if there is none or more than one. */
+  span(name: string): ReadableSpan;
+  /** The finished spans as trees by parent link. */
+  tree(): SpanNode[];
+  /** Forgets the finished spans (call in `afterEach`). */
+  reset(): void;
+  /** Restores the previous tracing setup (call in `afterAll`). */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Routes both scopes to an in-memory exporter — no environment variables, nothing exported, nothing left
+ * behind after `shutdown()`. Spans are exported synchronously as they end.
+ *
+ * @example
+ * const tracing = createTestTracing();
+ * afterEach(() => tracing.reset());
+ * afterAll(() => tracing.shutdown());
+ *
+ * it('traces act', async () => {
+ *   await new Session(backend).act(new Instruction('hi'));
+ *   expect(tracing.span('aact').attributes['mellea.action_type']).toBe('Instruction');
+ * });
+ */
+export function createTestTracing(options: TestTracingOptions = {}): TestTracing {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    ...(options.sampler ? { sampler: options.sampler } : {}),
+  });
+  const restore = overrideTracing(provider, {
+    application: options.application ?? true,
+    backend: options.backend ?? true,
+    content: options.content ?? true,
+  });
+  const spansNamed = (name: string): ReadableSpan[] => exporter.getFinishedSpans().filter((span) => span.name === name);
+  return {
+    exporter,
+    get spans() {
+      return exporter.getFinishedSpans();
+    },
+    spansNamed,
+    span(name) {
+      const found = spansNamed(name);
+      if (found.length !== 1) {
+        const names = exporter.getFinishedSpans().map((span) => span.name);
+        throw new Error(`expected exactly one finished span "${name}", found ${found.length} (finished: ${names.join(', ') || 'none'})`);
+      }
+      return found[0]!;
+    },
+    tree: () => spanTree(exporter.getFinishedSpans()),
+    reset: () => exporter.reset(),
+    async shutdown() {
+      restore();
+      await provider.shutdown();
+    },
+  };
+}
