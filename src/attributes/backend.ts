@@ -130,6 +130,7 @@ function writeBackendMetadata(self: unknown, out: AttributeMap): void {
  */
 export function writeBackendResult(result: unknown, out: AttributeMap): void {
   if (result === null || typeof result !== 'object') return;
+  if (Array.isArray(result)) return writeBatchResult(result, out);
   const usage = readProperty(result, 'usage');
   if (usage !== null && typeof usage === 'object') {
     const input = numberOf(firstDefined(usage, INPUT_TOKEN_KEYS));
@@ -147,6 +148,28 @@ export function writeBackendResult(result: unknown, out: AttributeMap): void {
   const reasons = finishReasonsOf(result);
   if (reasons !== undefined) out[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = reasons;
 }
+
+/** A batch (`text_completion`): usage summed over the outputs, finish reasons in order, model/id of the first. */
+function writeBatchResult(results: readonly unknown[], out: AttributeMap): void {
+  const totals: Record<string, number> = {};
+  const reasons: unknown[] = [];
+  for (const result of results) {
+    const one: AttributeMap = {};
+    writeBackendResult(result, one);
+    for (const key of USAGE_ATTRIBUTES) {
+      const value = one[key];
+      if (typeof value === 'number') totals[key] = (totals[key] ?? 0) + value;
+    }
+    const finish = one[ATTR_GEN_AI_RESPONSE_FINISH_REASONS];
+    if (Array.isArray(finish)) reasons.push(...finish);
+    out[ATTR_GEN_AI_RESPONSE_MODEL] ??= one[ATTR_GEN_AI_RESPONSE_MODEL];
+    out[ATTR_GEN_AI_RESPONSE_ID] ??= one[ATTR_GEN_AI_RESPONSE_ID];
+  }
+  Object.assign(out, totals);
+  if (reasons.length > 0) out[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = reasons;
+}
+
+const USAGE_ATTRIBUTES = [ATTR_GEN_AI_USAGE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, ATTR_GEN_AI_USAGE_TOTAL_TOKENS] as const;
 
 const INPUT_TOKEN_KEYS = ['inputTokens', 'input_tokens', 'prompt_tokens'] as const;
 const OUTPUT_TOKEN_KEYS = ['outputTokens', 'output_tokens', 'completion_tokens'] as const;
