@@ -1,7 +1,7 @@
 // Two decorator dialects, one suite: __tests__/core runs once per dialect (legacy = experimentalDecorators +
 // emitDecoratorMetadata, standard = TC39), each project compiling the same files with its own tsconfig.
-// Type checking is `npm run typecheck`; ts-jest only transpiles here (isolatedModules), which keeps tests fast.
-const transform = (tsconfig) => ({ '^.+\\.ts$': ['ts-jest', { tsconfig, isolatedModules: true }] });
+// Type checking is `npm run typecheck`; ts-jest only transpiles here (isolatedModules in the tsconfigs), which keeps tests fast.
+const transform = (tsconfig) => ({ '^.+\\.ts$': ['ts-jest', { tsconfig }] });
 
 /** @type {import('jest').Config} */
 module.exports = {
