@@ -2,6 +2,7 @@
  * The contracts shared by the session runtime and the backends (issue 4). Kept small on purpose; the runtime
  * modules (session, components, contexts, sampling) and the backends implement them.
  */
+import type { GenerativeSlot } from '../generative-slot';
 
 /** One chat message as the backends send it. */
 export interface ChatMessage {
@@ -14,6 +15,12 @@ export interface Component {
   /** The messages this component contributes to a prompt (after templating). */
   toMessages(): ChatMessage[];
 }
+
+/**
+ * What a backend generates for: a {@link Component}, or a `GenerativeSlot` from `@generative` (which has no
+ * `toMessages()`; `renderMessages` in `prompt.ts` renders it).
+ */
+export type Action = Component | GenerativeSlot;
 
 /** A generation context: history the backend sees before the action. `size` = number of items. */
 export interface GenerationContext {
@@ -66,9 +73,9 @@ export interface StreamChunk {
 export interface Backend {
   readonly modelId: string;
   /** One chat completion for `action` after `ctx` → a `chat` span. */
-  generateFromContext(action: Component, ctx: GenerationContext, options?: GenerateOptions): Promise<ModelOutput>;
+  generateFromContext(action: Action, ctx: GenerationContext, options?: GenerateOptions): Promise<ModelOutput>;
   /** A batch of raw completions, one per action → a `text_completion` span with mellea.num_actions. */
-  generateFromRaw(actions: readonly Component[], options?: GenerateOptions): Promise<ModelOutput[]>;
+  generateFromRaw(actions: readonly Action[], options?: GenerateOptions): Promise<ModelOutput[]>;
   /** Streams a chat completion → a `chat` span that stays open until the stream ends. */
-  streamFromContext?(action: Component, ctx: GenerationContext, options?: GenerateOptions): AsyncGenerator<StreamChunk>;
+  streamFromContext?(action: Action, ctx: GenerationContext, options?: GenerateOptions): AsyncGenerator<StreamChunk>;
 }
