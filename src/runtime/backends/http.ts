@@ -1,0 +1,222 @@
+/**
+ * The HTTP layer both real backends share: Node's built-in `fetch`, W3C trace-context headers, a timeout and
+ * the caller's AbortSignal, and the translation of every failure into the typed errors of `errors.ts` — with
+ * the API key and auth headers scrubbed from any text that reaches a message.
+ */
+import { context, defaultTextMapSetter, propagation } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  BackendConnectionError,
+  BackendError,
+  BackendHttpError,
+  BackendResponseError,
+  BackendTimeoutError,
+} from './errors';
+import { readLines } from './streams';
+
+/** What a {@link ModelHttpClient} needs: where, how long, and which headers (secret ones included). */
+export interface ModelHttpClientOptions {
+  /** Prefix of every request path, e.g. `https://api.openai.com/v1` (a trailing slash is ignored). */
+  readonly baseURL: string;
+  /** Milliseconds for a whole request, reading the full answer or stream included. */
+  readonly timeoutMs: number;
+  /** Headers sent with every request (auth included); their secret values are redacted from messages. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Header names whose values are treated as secrets (redacted from every message). */
+const SECRET_HEADER = /auth|key|token|secret|cookie|session/i;
+const REDACTED = '[REDACTED]';
+/** How much of a server's error body ends up in an error message. */
+const MAX_SERVER_MESSAGE = 500;
+
+const w3cPropagator = new W3CTraceContextPropagator();
+
+/**
+ * Adds `traceparent` (and `tracestate`) for the active context to `headers`: through the global propagator
+ * when the application registered one (so baggage or B3 go along), and with the W3C propagator directly when
+ * none is registered or it wrote no `traceparent`. Called inside the traced method, so the backend span is the
+ * parent the model server sees.
+ */
+export function injectTraceContext(headers: Record<string, string>): void {
+  const active = context.active();
+  if (propagation.fields().length > 0) propagation.inject(active, headers, defaultTextMapSetter);
+  if (headers['traceparent'] === undefined) w3cPropagator.inject(active, headers, defaultTextMapSetter);
+}
+
+/** POSTs JSON to one model server and turns every failure into a typed {@link BackendError}. */
+export class ModelHttpClient {
+  private readonly baseURL: string;
+  private readonly timeoutMs: number;
+  private readonly headers: Readonly<Record<string, string>>;
+  private readonly secrets: readonly string[];
+
+  constructor(options: ModelHttpClientOptions) {
+    this.baseURL = options.baseURL.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs;
+    this.headers = { ...options.headers };
+    this.secrets = secretValues(this.headers);
+  }
+
+  /** POSTs `body` to `path` and returns the parsed JSON answer. */
+  async postJson(path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+    const request = this.open(path, body, 'application/json', signal);
+    const response = await request.response;
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw request.translate(error);
+    }
+    return this.parseJson(text, request.endpoint, 'response body');
+  }
+
+  /** POSTs `body` to `path` and yields the lines of the streamed answer (SSE or NDJSON) as they arrive. */
+  async *postLines(path: string, body: unknown, accept: string, signal?: AbortSignal): AsyncGenerator<string> {
+    const request = this.open(path, body, accept, signal);
+    const response = await request.response;
+    if (response.body === null) throw new BackendResponseError(`${request.endpoint} answered without a body`, request.endpoint);
+    try {
+      yield* readLines(response.body, request.endpoint);
+    } catch (error) {
+      throw request.translate(error);
+    }
+  }
+
+  /** Parses one JSON document from the server; a malformed one is a {@link BackendResponseError}. */
+  parseJson(text: string, endpoint: string, what: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new BackendResponseError(
+        `${endpoint} sent a malformed ${what} (${this.redact(detail)}): ${this.redact(preview(text))}`,
+        endpoint,
+      );
+    }
+  }
+
+  /** The endpoint as it may appear in messages: origin and path, never credentials or a query string. */
+  endpoint(path: string): string {
+    const url = `${this.baseURL}${path}`;
+    try {
+      const parsed = new URL(url);
+      return `${parsed.origin}${parsed.pathname}`;
+    } catch {
+      return this.redact(url.replace(/\?.*$/, ''));
+    }
+  }
+
+  /** `text` with every secret header value (and any `Bearer` token) replaced by `[REDACTED]`. */
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
+    return out.replace(/(Bearer|Basic)\s+[^\s"',;]+/gi, `$1 ${REDACTED}`);
+  }
+
+  private open(path: string, body: unknown, accept: string, callerSignal: AbortSignal | undefined) {
+    const endpoint = this.endpoint(path);
+    const headers: Record<string, string> = { ...this.headers, 'content-type': 'application/json', accept };
+    injectTraceContext(headers);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = callerSignal === undefined ? timeout : AbortSignal.any([callerSignal, timeout]);
+    const translate = (error: unknown): unknown => this.translate(error, endpoint, timeout, callerSignal);
+    const response = fetch(`${this.baseURL}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal }).then(
+      async (answer) => {
+        if (!answer.ok) throw await this.httpError(answer, endpoint).catch(translate);
+        return answer;
+      },
+      (error: unknown) => {
+        throw translate(error);
+      },
+    );
+    return { endpoint, response, translate };
+  }
+
+  private async httpError(response: Response, endpoint: string): Promise<BackendHttpError> {
+    const text = await response.text();
+    return new BackendHttpError(
+      endpoint,
+      response.status,
+      serverMessageOf(text, (value) => this.redact(value)),
+      retryAfterSeconds(response.headers.get('retry-after')),
+    );
+  }
+
+  /** Maps a fetch/body failure to a typed error; the caller's own abort reason passes through unchanged. */
+  private translate(error: unknown, endpoint: string, timeout: AbortSignal, callerSignal: AbortSignal | undefined): unknown {
+    if (error instanceof BackendError) return error;
+    if (callerSignal?.aborted) return callerSignal.reason ?? error;
+    if (timeout.aborted) return new BackendTimeoutError(endpoint, this.timeoutMs);
+    const cause = (error as { cause?: unknown } | null)?.cause;
+    const code = codeOf(cause) ?? codeOf(error);
+    const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+    return new BackendConnectionError(endpoint, code, this.redact(detail));
+  }
+}
+
+function secretValues(headers: Readonly<Record<string, string>>): string[] {
+  const secrets = new Set<string>();
+  for (const [name, value] of Object.entries(headers)) {
+    if (!SECRET_HEADER.test(name) || value.length < 4) continue;
+    secrets.add(value);
+    const token = value.replace(/^(Bearer|Basic)\s+/i, '');
+    if (token.length >= 4) secrets.add(token);
+  }
+  return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The server's own error text: OpenAI `{error:{message}}`, Ollama `{error:"..."}`, `{message}`, `{detail}`, or the body. */
+function serverMessageOf(text: string, redact: (value: string) => string): string | undefined {
+  let message: unknown = text.trim();
+  try {
+    const body = JSON.parse(text) as Record<string, unknown> | null;
+    const error = body?.['error'];
+    message =
+      (typeof error === 'object' && error !== null ? (error as Record<string, unknown>)['message'] : error) ??
+      body?.['message'] ??
+      body?.['detail'] ??
+      message;
+  } catch {
+    // not JSON: the raw text is the message
+  }
+  if (typeof message !== 'string') message = JSON.stringify(message);
+  const cleaned = redact(String(message).trim());
+  return cleaned === '' ? undefined : preview(cleaned, MAX_SERVER_MESSAGE);
+}
+
+/** `Retry-After` as seconds: delta-seconds, or an HTTP date converted to seconds from now. */
+export function retryAfterSeconds(header: string | null): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+function preview(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/**
+ * Runs one request per action concurrently and returns the outputs in order. On the first failure the other
+ * requests are aborted and that failure is thrown; the caller's signal aborts them all.
+ */
+export async function runPerAction<A, R>(
+  actions: readonly A[],
+  callerSignal: AbortSignal | undefined,
+  run: (action: A, signal: AbortSignal) => Promise<R>,
+): Promise<R[]> {
+  const siblings = new AbortController();
+  const signal = callerSignal === undefined ? siblings.signal : AbortSignal.any([callerSignal, siblings.signal]);
+  try {
+    return await Promise.all(actions.map((action) => run(action, signal)));
+  } finally {
+    siblings.abort();
+  }
+}

@@ -1,0 +1,61 @@
+/** Streaming wire formats: the lines of a response body, Server-Sent Events (OpenAI) and NDJSON (Ollama). */
+import { BackendResponseError } from './errors';
+
+/** A line longer than this (no newline in 8 MiB) is a broken stream, not an answer worth buffering. */
+const MAX_LINE_CHARS = 8 * 1024 * 1024;
+
+/**
+ * Yields the lines of `body` (without `\n` / `\r\n`) as they arrive. Stopping early (or a failure) cancels the
+ * body, so the connection is released.
+ */
+export async function* readLines(body: ReadableStream<Uint8Array>, endpoint: string): AsyncGenerator<string> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let start = 0;
+      for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n', start)) {
+        const end = newline > start && buffer.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+        yield buffer.slice(start, end);
+        start = newline + 1;
+      }
+      buffer = buffer.slice(start);
+      if (buffer.length > MAX_LINE_CHARS) {
+        throw new BackendResponseError(`${endpoint} streamed a line longer than ${MAX_LINE_CHARS} characters`, endpoint);
+      }
+    }
+    finished = true;
+    buffer += decoder.decode();
+    if (buffer !== '') yield buffer;
+  } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
+/**
+ * The `data` payloads of a Server-Sent Events stream, one per event (multi-line data joined with `\n`);
+ * comments, `event:`, `id:` and `retry:` fields are skipped.
+ */
+export async function* sseData(lines: AsyncIterable<string>): AsyncGenerator<string> {
+  let data: string[] = [];
+  for await (const line of lines) {
+    if (line === '') {
+      if (data.length > 0) yield data.join('\n');
+      data = [];
+      continue;
+    }
+    if (line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    if (field !== 'data') continue;
+    const value = colon < 0 ? '' : line.slice(colon + 1);
+    data.push(value.startsWith(' ') ? value.slice(1) : value);
+  }
+  if (data.length > 0) yield data.join('\n');
+}
