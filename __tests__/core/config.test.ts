@@ -36,7 +36,7 @@ describe('boolean environment values', () => {
   });
 
   it('unset means off for the scopes and console, on for content', () => {
-    expect(readTelemetryConfig({})).toEqual({
+    expect(readTelemetryConfig({})).toMatchObject({
       application: false,
       backend: false,
       console: false,
