@@ -1,3 +1,17 @@
+/**
+ * Environment → one frozen {@link TelemetryConfig}. Every setting is parsed here and nowhere else; the SDK side
+ * (src/sdk/) only reads the resulting object.
+ *
+ * Precedence, for every setting (highest first):
+ *   1. explicit options of `configureTelemetry()` (tracerProvider, application, backend, flushOnExit, flushTimeoutMs)
+ *   2. the signal-specific variable (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `_TRACES_HEADERS`, `_TRACES_TIMEOUT`,
+ *      `_TRACES_PROTOCOL`)
+ *   3. the general variable (`OTEL_EXPORTER_OTLP_ENDPOINT`, `_HEADERS`, `_TIMEOUT`, `_PROTOCOL`); for
+ *      `service.name`: `OTEL_SERVICE_NAME` before the `service.name` entry of `OTEL_RESOURCE_ATTRIBUTES`
+ *   4. the default listed in {@link DEFAULTS}.
+ * A malformed value never throws: it gets one warning naming the variable and the value used instead (header
+ * values are never printed — they usually carry API keys).
+ */
 import { warnOnce } from './warnings';
 
 /** The environment variables this package reads. */
@@ -6,11 +20,69 @@ export const ENV = {
   backend: 'MELLEA_TRACE_BACKEND',
   console: 'MELLEA_TRACE_CONSOLE',
   content: 'MELLEA_TRACE_CONTENT',
+  flushOnExit: 'MELLEA_TRACE_FLUSH_ON_EXIT',
+  flushTimeout: 'MELLEA_TRACE_FLUSH_TIMEOUT',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  otlpTracesEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  otlpHeaders: 'OTEL_EXPORTER_OTLP_HEADERS',
+  otlpTracesHeaders: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  otlpTimeout: 'OTEL_EXPORTER_OTLP_TIMEOUT',
+  otlpTracesTimeout: 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
+  otlpProtocol: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+  otlpTracesProtocol: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
   serviceName: 'OTEL_SERVICE_NAME',
+  resourceAttributes: 'OTEL_RESOURCE_ATTRIBUTES',
+  sampler: 'OTEL_TRACES_SAMPLER',
+  samplerArg: 'OTEL_TRACES_SAMPLER_ARG',
+  bspScheduleDelay: 'OTEL_BSP_SCHEDULE_DELAY',
+  bspExportTimeout: 'OTEL_BSP_EXPORT_TIMEOUT',
+  bspMaxQueueSize: 'OTEL_BSP_MAX_QUEUE_SIZE',
+  bspMaxExportBatchSize: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
 } as const;
 
 export const DEFAULT_SERVICE_NAME = 'mellea';
+
+/** Defaults of the numeric and enumerated settings (OpenTelemetry's, except the flush bound). */
+export const DEFAULTS = {
+  otlpProtocol: 'grpc',
+  otlpTimeoutMs: 10_000,
+  sampler: 'parentbased_always_on',
+  samplerRatio: 1,
+  scheduledDelayMillis: 5_000,
+  exportTimeoutMillis: 30_000,
+  maxQueueSize: 2_048,
+  maxExportBatchSize: 512,
+  flushTimeoutMs: 5_000,
+} as const;
+
+/** OTLP transports this package can export with. */
+export type OtlpProtocol = 'grpc' | 'http/protobuf';
+const PROTOCOLS: readonly OtlpProtocol[] = ['grpc', 'http/protobuf'];
+
+/** `OTEL_TRACES_SAMPLER` values this package understands (the OpenTelemetry SDK's built-in samplers). */
+export type SamplerName =
+  | 'always_on'
+  | 'always_off'
+  | 'traceidratio'
+  | 'parentbased_always_on'
+  | 'parentbased_always_off'
+  | 'parentbased_traceidratio';
+const SAMPLERS: readonly SamplerName[] = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
+
+/** Batch span processor settings (`OTEL_BSP_*`). */
+export interface BatchSettings {
+  readonly scheduledDelayMillis: number;
+  readonly exportTimeoutMillis: number;
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
+}
 
 /** The telemetry configuration, read from the environment once and frozen. */
 export interface TelemetryConfig {
@@ -22,14 +94,44 @@ export interface TelemetryConfig {
   readonly console: boolean;
   /** `MELLEA_TRACE_CONTENT`: record the `response` attribute. Default true. */
   readonly content: boolean;
-  /** `OTEL_EXPORTER_OTLP_ENDPOINT`: OTLP gRPC endpoint, e.g. `http://localhost:4317`. */
+  /**
+   * The URL spans are exported to: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as is, else `OTEL_EXPORTER_OTLP_ENDPOINT`
+   * (with `/v1/traces` appended for `http/protobuf`, as the OTLP specification says). Unset: no OTLP export.
+   */
   readonly otlpEndpoint: string | undefined;
   /** `OTEL_SERVICE_NAME`: the `service.name` resource attribute. Default `mellea`. */
   readonly serviceName: string;
+  /** `OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL`: `grpc` (default) or `http/protobuf`. */
+  readonly otlpProtocol: OtlpProtocol;
+  /** `OTEL_EXPORTER_OTLP_HEADERS` merged with `_TRACES_HEADERS` (which wins per key). Values print as `[redacted]`. */
+  readonly otlpHeaders: Readonly<Record<string, string>>;
+  /** `OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT`: how long one export may take, in ms. Default 10000. */
+  readonly otlpTimeoutMs: number;
+  /** `OTEL_RESOURCE_ATTRIBUTES` (`key=value,...`), without `service.name` (see {@link serviceName}). */
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+  /** `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`. Default `parentbased_always_on`, ratio 1. */
+  readonly sampler: { readonly name: SamplerName; readonly ratio: number };
+  /** `OTEL_BSP_*`: the batch processor in front of the OTLP exporter. */
+  readonly batch: BatchSettings;
+  /** `MELLEA_TRACE_FLUSH_ON_EXIT`: flush pending spans on `beforeExit`, SIGINT and SIGTERM. Default true. */
+  readonly flushOnExit: boolean;
+  /** `MELLEA_TRACE_FLUSH_TIMEOUT`: upper bound (ms) of a flush or shutdown, including the exit flush. Default 5000. */
+  readonly flushTimeoutMs: number;
+}
+
+/** Settings given in code; they take precedence over the environment. */
+export interface TelemetryOverrides {
+  application?: boolean;
+  backend?: boolean;
+  flushOnExit?: boolean;
+  flushTimeoutMs?: number;
 }
 
 const TRUE_VALUES = new Set(['true', '1', 'yes']);
 const FALSE_VALUES = new Set(['false', '0', 'no', '']);
+
+/** A value quoted for a warning: short, single line. */
+const quote = (raw: string): string => JSON.stringify(raw.slice(0, 200));
 
 /**
  * Parses a boolean environment variable: `true`/`1`/`yes` (any case, spaces ignored) are true;
@@ -49,31 +151,192 @@ export function parseBooleanEnv(env: NodeJS.ProcessEnv, name: string, fallback: 
   return false;
 }
 
-function parseEndpoint(env: NodeJS.ProcessEnv): string | undefined {
-  const raw = env[ENV.otlpEndpoint]?.trim();
-  if (!raw) return undefined;
+/** The first of `names` that is set to a non-blank value, with its name. */
+function firstSet(env: NodeJS.ProcessEnv, names: readonly string[]): { name: string; raw: string } | undefined {
+  for (const name of names) {
+    const raw = env[name]?.trim();
+    if (raw) return { name, raw };
+  }
+  return undefined;
+}
+
+/** A whole number of milliseconds ≥ `min`; anything else warns and gives `fallback`. */
+function parseInteger(env: NodeJS.ProcessEnv, names: readonly string[], fallback: number, min: number): number {
+  const found = firstSet(env, names);
+  if (found === undefined) return fallback;
+  const value = Number(found.raw);
+  if (Number.isInteger(value) && value >= min) return value;
+  warnOnce(
+    `${found.name}:invalid`,
+    `${found.name}=${quote(found.raw)} is not a whole number ≥ ${min}. Using ${fallback}.`,
+  );
+  return fallback;
+}
+
+function parseProtocol(env: NodeJS.ProcessEnv): OtlpProtocol {
+  const found = firstSet(env, [ENV.otlpTracesProtocol, ENV.otlpProtocol]);
+  if (found === undefined) return DEFAULTS.otlpProtocol;
+  const value = found.raw.toLowerCase();
+  if ((PROTOCOLS as readonly string[]).includes(value)) return value as OtlpProtocol;
+  warnOnce(
+    `${found.name}:invalid`,
+    `${found.name}=${quote(found.raw)} is not supported (supported: ${PROTOCOLS.join(', ')}). Using ${DEFAULTS.otlpProtocol}.`,
+  );
+  return DEFAULTS.otlpProtocol;
+}
+
+function isHttpUrl(raw: string): boolean {
   try {
     const url = new URL(raw);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('scheme');
-    return raw;
+    return url.protocol === 'http:' || url.protocol === 'https:';
   } catch {
-    warnOnce(
-      `${ENV.otlpEndpoint}:invalid`,
-      `${ENV.otlpEndpoint}=${JSON.stringify(raw.slice(0, 200))} is not an http(s) URL ` +
-        `(for example http://localhost:4317). OTLP export is off.`,
-    );
-    return undefined;
+    return false;
   }
 }
 
-/** Reads the configuration from an environment (default: `process.env`). Pure apart from warnings. */
-export function readTelemetryConfig(env: NodeJS.ProcessEnv = process.env): TelemetryConfig {
+function parseEndpoint(env: NodeJS.ProcessEnv, protocol: OtlpProtocol): string | undefined {
+  const found = firstSet(env, [ENV.otlpTracesEndpoint, ENV.otlpEndpoint]);
+  if (found === undefined) return undefined;
+  if (!isHttpUrl(found.raw)) {
+    warnOnce(
+      `${found.name}:invalid`,
+      `${found.name}=${quote(found.raw)} is not an http(s) URL (for example http://localhost:4317). ` +
+        `Using no endpoint: OTLP export is off.`,
+    );
+    return undefined;
+  }
+  // The general endpoint is a base URL; for OTLP/HTTP the signal path is appended (OTLP exporter specification).
+  if (protocol === 'http/protobuf' && found.name === ENV.otlpEndpoint) return `${found.raw.replace(/\/+$/, '')}/v1/traces`;
+  return found.raw;
+}
+
+const REDACTED_VIEW = Symbol.for('nodejs.util.inspect.custom');
+
+/** Freezes a header map whose values never show up in `console.log`, `util.inspect` or `JSON.stringify`. */
+function redactedHeaders(headers: Record<string, string>): Readonly<Record<string, string>> {
+  const view = (): Record<string, string> => Object.fromEntries(Object.keys(headers).map((key) => [key, '[redacted]']));
+  Object.defineProperty(headers, 'toJSON', { value: view, enumerable: false });
+  Object.defineProperty(headers, REDACTED_VIEW, { value: view, enumerable: false });
+  return Object.freeze(headers);
+}
+
+/**
+ * Parses a W3C-baggage-like `key=value,key2=value2` list (OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES),
+ * percent-decoding keys and values. Malformed entries are skipped with one warning that names the variable and
+ * the entry's position — never its value when `secret`.
+ */
+function parseKeyValueList(env: NodeJS.ProcessEnv, name: string, secret: boolean, into: Record<string, string>): void {
+  const raw = env[name]?.trim();
+  if (!raw) return;
+  const skipped: string[] = [];
+  raw.split(',').forEach((entry, index) => {
+    if (entry.trim() === '') return;
+    const eq = entry.indexOf('=');
+    let key: string | undefined;
+    let value: string | undefined;
+    if (eq > 0) {
+      try {
+        key = decodeURIComponent(entry.slice(0, eq).trim());
+        value = decodeURIComponent(entry.slice(eq + 1).trim());
+      } catch {
+        key = undefined;
+      }
+    }
+    if (key) into[key] = value ?? '';
+    else skipped.push(secret ? `entry ${index + 1}` : quote(entry));
+  });
+  if (skipped.length > 0) {
+    warnOnce(
+      `${name}:invalid`,
+      `${name} has malformed entries (${skipped.join(', ')}); expected key=value pairs separated by commas, ` +
+        `percent-encoded. Using the other ${Object.keys(into).length} entries.`,
+    );
+  }
+}
+
+function parseSampler(env: NodeJS.ProcessEnv): TelemetryConfig['sampler'] {
+  let name: SamplerName = DEFAULTS.sampler;
+  const found = firstSet(env, [ENV.sampler]);
+  if (found !== undefined) {
+    const value = found.raw.toLowerCase();
+    if ((SAMPLERS as readonly string[]).includes(value)) name = value as SamplerName;
+    else {
+      warnOnce(
+        `${ENV.sampler}:invalid`,
+        `${ENV.sampler}=${quote(found.raw)} is not supported (supported: ${SAMPLERS.join(', ')}). Using ${DEFAULTS.sampler}.`,
+      );
+    }
+  }
+  let ratio: number = DEFAULTS.samplerRatio;
+  const arg = firstSet(env, [ENV.samplerArg]);
+  if (arg !== undefined && name.endsWith('traceidratio')) {
+    const value = Number(arg.raw);
+    if (Number.isFinite(value) && value >= 0 && value <= 1) ratio = value;
+    else {
+      warnOnce(
+        `${ENV.samplerArg}:invalid`,
+        `${ENV.samplerArg}=${quote(arg.raw)} is not a ratio between 0 and 1. Using ${DEFAULTS.samplerRatio}.`,
+      );
+    }
+  }
+  return Object.freeze({ name, ratio });
+}
+
+function parseBatch(env: NodeJS.ProcessEnv): BatchSettings {
+  const maxQueueSize = parseInteger(env, [ENV.bspMaxQueueSize], DEFAULTS.maxQueueSize, 1);
+  let maxExportBatchSize = parseInteger(env, [ENV.bspMaxExportBatchSize], DEFAULTS.maxExportBatchSize, 1);
+  if (maxExportBatchSize > maxQueueSize) {
+    // Only a warning when the user set the batch size; the default simply follows a small queue.
+    if (env[ENV.bspMaxExportBatchSize]?.trim()) {
+      warnOnce(
+        `${ENV.bspMaxExportBatchSize}:invalid`,
+        `${ENV.bspMaxExportBatchSize}=${maxExportBatchSize} is larger than ${ENV.bspMaxQueueSize}=${maxQueueSize}. ` +
+          `Using ${maxQueueSize}.`,
+      );
+    }
+    maxExportBatchSize = maxQueueSize;
+  }
   return Object.freeze({
-    application: parseBooleanEnv(env, ENV.application, false),
-    backend: parseBooleanEnv(env, ENV.backend, false),
+    scheduledDelayMillis: parseInteger(env, [ENV.bspScheduleDelay], DEFAULTS.scheduledDelayMillis, 0),
+    exportTimeoutMillis: parseInteger(env, [ENV.bspExportTimeout], DEFAULTS.exportTimeoutMillis, 1),
+    maxQueueSize,
+    maxExportBatchSize,
+  });
+}
+
+/**
+ * Reads the configuration from an environment (default: `process.env`), with `overrides` from code taking
+ * precedence. Pure apart from warnings; the result is frozen.
+ *
+ * @example
+ * readTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' }).otlpEndpoint; // 'http://collector:4317'
+ */
+export function readTelemetryConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: TelemetryOverrides = {},
+): TelemetryConfig {
+  const otlpProtocol = parseProtocol(env);
+  const otlpHeaders: Record<string, string> = {};
+  parseKeyValueList(env, ENV.otlpHeaders, true, otlpHeaders);
+  parseKeyValueList(env, ENV.otlpTracesHeaders, true, otlpHeaders);
+  const resourceAttributes: Record<string, string> = {};
+  parseKeyValueList(env, ENV.resourceAttributes, false, resourceAttributes);
+  const serviceName = env[ENV.serviceName]?.trim() || resourceAttributes['service.name'] || DEFAULT_SERVICE_NAME;
+  delete resourceAttributes['service.name'];
+  return Object.freeze({
+    application: overrides.application ?? parseBooleanEnv(env, ENV.application, false),
+    backend: overrides.backend ?? parseBooleanEnv(env, ENV.backend, false),
     console: parseBooleanEnv(env, ENV.console, false),
     content: parseBooleanEnv(env, ENV.content, true),
-    otlpEndpoint: parseEndpoint(env),
-    serviceName: env[ENV.serviceName]?.trim() || DEFAULT_SERVICE_NAME,
+    otlpEndpoint: parseEndpoint(env, otlpProtocol),
+    serviceName,
+    otlpProtocol,
+    otlpHeaders: redactedHeaders(otlpHeaders),
+    otlpTimeoutMs: parseInteger(env, [ENV.otlpTracesTimeout, ENV.otlpTimeout], DEFAULTS.otlpTimeoutMs, 1),
+    resourceAttributes: Object.freeze(resourceAttributes),
+    sampler: parseSampler(env),
+    batch: parseBatch(env),
+    flushOnExit: overrides.flushOnExit ?? parseBooleanEnv(env, ENV.flushOnExit, true),
+    flushTimeoutMs: overrides.flushTimeoutMs ?? parseInteger(env, [ENV.flushTimeout], DEFAULTS.flushTimeoutMs, 1),
   });
 }

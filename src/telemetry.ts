@@ -3,19 +3,42 @@
  * queries, flush and shutdown.
  */
 import type { TracerProvider } from '@opentelemetry/api';
-import { readTelemetryConfig, type TelemetryConfig } from './config';
+import { readTelemetryConfig, type TelemetryConfig, type TelemetryOverrides } from './config';
 import { ensureContextManager, releaseContextManager } from './sdk/context-manager';
-import { createSdkRuntime, type SdkRuntime } from './sdk/provider';
+import { installExitFlush } from './sdk/exit-flush';
+import type { ExportStats } from './sdk/export-guard';
+import { createSdkRuntime } from './sdk/provider';
 import { APPLICATION_TRACER_NAME, BACKEND_TRACER_NAME } from './semconv';
 import { state } from './state';
 import { VERSION } from './version';
 import { describeError, resetWarnings, warnOnce } from './warnings';
 
-const LIFECYCLE_KEY = Symbol.for('mellea-telemetry.lifecycle.v1');
+const LIFECYCLE_KEY = Symbol.for('mellea-telemetry.lifecycle.v2');
+
+/** Options of {@link configureTelemetry}; each takes precedence over its environment variable. */
+export interface TelemetryOptions extends TelemetryOverrides {
+  /**
+   * Send this package's spans through the application's own provider (e.g. the one a `NodeSDK` built) instead
+   * of building one from the `OTEL_*` settings. The application then owns export, flush on exit and shutdown;
+   * `forceFlushTelemetry()` calls the provider's `forceFlush()` and `shutdownTelemetry()` never shuts it down.
+   */
+  tracerProvider?: TracerProvider;
+}
+
+/** Where the enabled scopes send their spans, and how to flush and stop it. */
+interface Pipeline {
+  readonly tracerProvider: TracerProvider;
+  readonly stats: ExportStats | undefined;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+  /** Removes the exit hooks, if any. */
+  uninstallExitFlush?: () => void;
+}
 
 interface Lifecycle {
   config: TelemetryConfig;
-  runtime: SdkRuntime | undefined;
+  options: TelemetryOptions;
+  pipeline: Pipeline | undefined;
 }
 
 const holder = globalThis as { [LIFECYCLE_KEY]?: Lifecycle };
@@ -23,32 +46,60 @@ const holder = globalThis as { [LIFECYCLE_KEY]?: Lifecycle };
 function lifecycle(): Lifecycle {
   let current = holder[LIFECYCLE_KEY];
   if (current === undefined) {
-    current = holder[LIFECYCLE_KEY] = { config: readTelemetryConfig(), runtime: undefined };
+    current = holder[LIFECYCLE_KEY] = { config: readTelemetryConfig(), options: {}, pipeline: undefined };
     applyConfig(current, current.config);
   }
   return current;
 }
 
-/** Makes `config` the live configuration. Builds the SDK only when a scope is enabled. */
-function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
-  const retired = current.runtime;
-  if (retired !== undefined) {
-    retired
-      .shutdown()
-      .catch((error: unknown) =>
-        warnOnce('sdk:shutdown', `shutting down the previous tracer provider failed: ${describeError(error)}`),
-      );
+/** Uses the application's provider as is: flushing is allowed, stopping it is the application's business. */
+function applicationPipeline(tracerProvider: TracerProvider): Pipeline {
+  const flush = (): Promise<void> => {
+    const flushable = tracerProvider as { forceFlush?: () => Promise<unknown> };
+    return typeof flushable.forceFlush === 'function' ? flushable.forceFlush().then(() => undefined) : Promise.resolve();
+  };
+  return { tracerProvider, stats: undefined, forceFlush: flush, shutdown: flush };
+}
+
+/** Builds our own provider from the config, with exit hooks unless opted out. Undefined if the SDK is missing. */
+function sdkPipeline(config: TelemetryConfig): Pipeline | undefined {
+  const runtime = createSdkRuntime(config);
+  if (runtime === undefined) return undefined;
+  const pipeline: Pipeline = {
+    tracerProvider: runtime.tracerProvider,
+    stats: runtime.stats,
+    forceFlush: () => runtime.forceFlush(),
+    shutdown: () => runtime.shutdown(),
+  };
+  if (config.flushOnExit) {
+    pipeline.uninstallExitFlush = installExitFlush({
+      hasPendingSpans: runtime.hasPendingSpans,
+      admittedSpans: runtime.admittedSpans,
+      flush: (keepAlive) => bounded(() => runtime.forceFlush(), config.flushTimeoutMs, 'flush', keepAlive),
+    });
   }
-  const runtime = config.application || config.backend ? createSdkRuntime(config) : undefined;
+  return pipeline;
+}
+
+/** Makes `config` the live configuration. Builds (or adopts) a provider only when a scope is enabled. */
+function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
+  const retired = current.pipeline;
+  if (retired !== undefined) {
+    retired.uninstallExitFlush?.();
+    void bounded(() => retired.shutdown(), current.config.flushTimeoutMs, 'shutdown of the previous provider', false);
+  }
+  const enabled = config.application || config.backend;
+  const provided = current.options.tracerProvider;
+  const pipeline = !enabled ? undefined : provided !== undefined ? applicationPipeline(provided) : sdkPipeline(config);
   current.config = config;
-  current.runtime = runtime;
+  current.pipeline = pipeline;
   state.content = config.content;
-  if (runtime === undefined) {
+  if (pipeline === undefined) {
     state.application.enabled = false;
     state.backend.enabled = false;
     releaseContextManager();
   } else {
-    useProvider(runtime.tracerProvider, config.application, config.backend);
+    useProvider(pipeline.tracerProvider, config.application, config.backend);
   }
 }
 
@@ -78,8 +129,35 @@ export function initTelemetry(): void {
 export function reloadTelemetryConfig(env: NodeJS.ProcessEnv = process.env): TelemetryConfig {
   resetWarnings();
   const current = lifecycle();
-  applyConfig(current, readTelemetryConfig(env));
+  applyConfig(current, readTelemetryConfig(env, current.options));
   return current.config;
+}
+
+/**
+ * Sets options in code (they take precedence over the environment) and rebuilds the pipeline. Calling it again
+ * replaces the previous options; `configureTelemetry({})` returns to the environment alone.
+ *
+ * @example
+ * // The application runs its own NodeSDK: send our spans through its provider, one pipeline for everything.
+ * import { trace } from '@opentelemetry/api';
+ * sdk.start();
+ * configureTelemetry({ tracerProvider: trace.getTracerProvider(), application: true, backend: true });
+ */
+export function configureTelemetry(options: TelemetryOptions = {}): TelemetryConfig {
+  const current = lifecycle();
+  current.options = { ...options };
+  applyConfig(current, readTelemetryConfig(process.env, current.options));
+  return current.config;
+}
+
+/**
+ * What happened to spans on the OTLP path of the provider this package built: exported, failed (collector
+ * unreachable), dropped (queue full) and queued now. All zero without an OTLP endpoint or with an
+ * application-provided provider.
+ */
+export function getTelemetryExportStats(): ExportStats {
+  const stats = lifecycle().pipeline?.stats;
+  return stats === undefined ? { exported: 0, failed: 0, dropped: 0, queued: 0 } : { ...stats };
 }
 
 /** The live configuration (frozen). */
@@ -125,34 +203,50 @@ export function overrideTracing(
   };
 }
 
-/** Exports every finished span that is still buffered. Never rejects; resolves after at most `timeoutMs`. */
-export async function forceFlushTelemetry(timeoutMs = 5000): Promise<void> {
-  const runtime = lifecycle().runtime;
-  if (runtime !== undefined) await bounded(runtime.forceFlush(), timeoutMs, 'flush');
+/**
+ * Exports every finished span that is still buffered. Never rejects; resolves after at most `timeoutMs`
+ * (default `MELLEA_TRACE_FLUSH_TIMEOUT`, 5000 ms) even when the collector hangs.
+ */
+export async function forceFlushTelemetry(timeoutMs?: number): Promise<void> {
+  const current = lifecycle();
+  const pipeline = current.pipeline;
+  if (pipeline !== undefined) await bounded(() => pipeline.forceFlush(), timeoutMs ?? current.config.flushTimeoutMs, 'flush', false);
 }
 
-/** Flushes and stops the exporters. Never rejects; resolves after at most `timeoutMs`. */
-export async function shutdownTelemetry(timeoutMs = 5000): Promise<void> {
+/**
+ * Flushes and stops the exporters, and turns both scopes off. Never rejects; resolves after at most `timeoutMs`
+ * (default `MELLEA_TRACE_FLUSH_TIMEOUT`, 5000 ms). An application-provided provider is flushed, not shut down.
+ */
+export async function shutdownTelemetry(timeoutMs?: number): Promise<void> {
   const current = lifecycle();
-  const runtime = current.runtime;
-  current.runtime = undefined;
+  const pipeline = current.pipeline;
+  current.pipeline = undefined;
   state.application.enabled = false;
   state.backend.enabled = false;
-  if (runtime !== undefined) await bounded(runtime.shutdown(), timeoutMs, 'shutdown');
+  if (pipeline === undefined) return;
+  pipeline.uninstallExitFlush?.();
+  await bounded(() => pipeline.shutdown(), timeoutMs ?? current.config.flushTimeoutMs, 'shutdown', false);
 }
 
-async function bounded(work: Promise<void>, timeoutMs: number, what: string): Promise<void> {
+/**
+ * Waits for `work` at most `timeoutMs`; a failure or timeout becomes one warning, never a rejection.
+ * `keepAlive` holds the event loop open for the wait (the signal path must not exit before re-raising).
+ */
+function bounded(work: () => Promise<void>, timeoutMs: number, what: string, keepAlive: boolean): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    timer.unref();
+    if (!keepAlive) timer.unref();
   });
-  try {
-    const outcome = await Promise.race([work.then(() => 'done' as const), timeout]);
-    if (outcome === 'timeout') warnOnce(`sdk:${what}-timeout`, `telemetry ${what} did not finish within ${timeoutMs} ms; pending spans may be lost`);
-  } catch (error) {
-    warnOnce(`sdk:${what}-failed`, `telemetry ${what} failed: ${describeError(error)}`);
-  } finally {
-    clearTimeout(timer);
-  }
+  const finished = Promise.resolve()
+    .then(work)
+    .then(() => 'done' as const);
+  return Promise.race([finished, timeout])
+    .then((outcome) => {
+      if (outcome === 'timeout') {
+        warnOnce(`sdk:${what}-timeout`, `telemetry ${what} did not finish within ${timeoutMs} ms; pending spans may be lost`);
+      }
+    })
+    .catch((error: unknown) => warnOnce(`sdk:${what}-failed`, `telemetry ${what} failed: ${describeError(error)}`))
+    .finally(() => clearTimeout(timer));
 }

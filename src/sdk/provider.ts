@@ -1,59 +1,149 @@
 /**
  * The SDK side: a tracer provider with the configured exporters. Loaded only when a scope is enabled — the
- * packages are `require`d inside the function, so an application with tracing off never loads the SDK.
+ * packages are `require`d inside the functions, so an application with tracing off (or with only
+ * `@opentelemetry/api` installed) never loads the SDK.
  */
 import type { TracerProvider } from '@opentelemetry/api';
+import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TelemetryConfig } from '../config';
 import { ATTR_SERVICE_NAME } from '../semconv';
 import { describeError, warnOnce } from '../warnings';
+import { ExportGuard, printableEndpoint, type ExportStats } from './export-guard';
 
 /** A provider this package built, and how to flush and stop it. */
 export interface SdkRuntime {
   readonly tracerProvider: TracerProvider;
+  /** Counts of the OTLP path (all zero without an endpoint). */
+  readonly stats: ExportStats;
+  /** True while spans wait in the OTLP queue (the exit flush has work to do). */
+  hasPendingSpans(): boolean;
+  /** How many spans were ever queued for OTLP export. */
+  admittedSpans(): number;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
 
-/**
- * Builds a provider with the console exporter (MELLEA_TRACE_CONSOLE, printed as each span ends) and the OTLP
- * gRPC exporter (OTEL_EXPORTER_OTLP_ENDPOINT, behind a batch processor). Neither configured: spans are
- * recorded and dropped. Returns undefined (with one warning) when the SDK packages are not installed.
- */
-export function createSdkRuntime(config: TelemetryConfig): SdkRuntime | undefined {
-  let base: typeof import('@opentelemetry/sdk-trace-base');
-  let resources: typeof import('@opentelemetry/resources');
-  try {
-    base = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
-    resources = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
-  } catch (error) {
+type SdkTraceBase = typeof import('@opentelemetry/sdk-trace-base');
+type Resources = typeof import('@opentelemetry/resources');
+
+/** Which package provides the OTLP exporter for each protocol. */
+const OTLP_EXPORTER_PACKAGE = {
+  grpc: '@opentelemetry/exporter-trace-otlp-grpc',
+  'http/protobuf': '@opentelemetry/exporter-trace-otlp-proto',
+} as const;
+
+interface LoadedSdk {
+  base: SdkTraceBase;
+  resources: Resources;
+  /** The OTLP exporter module, when an endpoint is configured and the package is installed. */
+  otlp: unknown;
+}
+
+/** `require`s what `config` needs. Anything missing gives ONE warning naming every package to install. */
+function loadSdk(config: TelemetryConfig): LoadedSdk | undefined {
+  const missing: string[] = [];
+  const load = <T>(name: string): T | undefined => {
+    try {
+      return require(name) as T;
+    } catch (error) {
+      missing.push(name);
+      if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') {
+        warnOnce(`sdk:load:${name}`, `${name} failed to load: ${describeError(error)}`);
+      }
+      return undefined;
+    }
+  };
+  const base = load<SdkTraceBase>('@opentelemetry/sdk-trace-base');
+  const resources = load<Resources>('@opentelemetry/resources');
+  const exporterPackage = config.otlpEndpoint === undefined ? undefined : OTLP_EXPORTER_PACKAGE[config.otlpProtocol];
+  const otlp = exporterPackage === undefined ? undefined : load<unknown>(exporterPackage);
+  if (missing.length > 0) {
+    const stillOff = base === undefined || resources === undefined;
     warnOnce(
       'sdk:missing',
-      `tracing is enabled but the OpenTelemetry SDK could not be loaded (${describeError(error)}); ` +
-        `install it with: npm install @opentelemetry/sdk-trace-base @opentelemetry/resources. Tracing stays off.`,
+      `tracing is enabled but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed; ` +
+        `install with: npm install ${missing.join(' ')}` +
+        (stillOff ? ' @opentelemetry/context-async-hooks. Tracing stays off (all calls are no-ops).' : '. Spans are not exported over OTLP.'),
     );
-    return undefined;
+    if (stillOff) return undefined;
   }
-  const spanProcessors: import('@opentelemetry/sdk-trace-base').SpanProcessor[] = [];
+  return { base: base!, resources: resources!, otlp };
+}
+
+function createSampler(base: SdkTraceBase, { name, ratio }: TelemetryConfig['sampler']): Sampler {
+  const root = (kind: string): Sampler =>
+    kind === 'always_off'
+      ? new base.AlwaysOffSampler()
+      : kind === 'traceidratio'
+        ? new base.TraceIdRatioBasedSampler(ratio)
+        : new base.AlwaysOnSampler();
+  return name.startsWith('parentbased_')
+    ? new base.ParentBasedSampler({ root: root(name.slice('parentbased_'.length)) })
+    : root(name);
+}
+
+/** The OTLP exporter for the configured protocol, with endpoint, headers and timeout from the config. */
+function createOtlpExporter(config: TelemetryConfig, module: unknown): SpanExporter {
+  const url = config.otlpEndpoint!;
+  const timeoutMillis = config.otlpTimeoutMs;
+  const headers = { ...config.otlpHeaders };
+  if (config.otlpProtocol === 'http/protobuf') {
+    const { OTLPTraceExporter } = module as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+    return new OTLPTraceExporter({ url, timeoutMillis, headers });
+  }
+  const { OTLPTraceExporter } = module as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
+  if (Object.keys(headers).length === 0) return new OTLPTraceExporter({ url, timeoutMillis });
+  // gRPC carries headers as metadata; build it with the grpc-js copy the exporter itself uses.
+  const { createRequire } = require('node:module') as typeof import('node:module');
+  const exporterRequire = createRequire(require.resolve(OTLP_EXPORTER_PACKAGE.grpc));
+  const { createEmptyMetadata } = exporterRequire(
+    '@opentelemetry/otlp-grpc-exporter-base',
+  ) as typeof import('@opentelemetry/otlp-grpc-exporter-base');
+  const metadata = createEmptyMetadata();
+  for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
+  return new OTLPTraceExporter({ url, timeoutMillis, metadata });
+}
+
+/**
+ * Builds a provider with the console exporter (MELLEA_TRACE_CONSOLE, printed as each span ends) and the OTLP
+ * exporter (behind a bounded batch processor). Neither configured: spans are recorded and dropped. Returns
+ * undefined (with one warning) when the SDK packages are not installed.
+ */
+export function createSdkRuntime(config: TelemetryConfig): SdkRuntime | undefined {
+  const sdk = loadSdk(config);
+  if (sdk === undefined) return undefined;
+  const { base, resources } = sdk;
+  const spanProcessors: SpanProcessor[] = [];
   if (config.console) spanProcessors.push(new base.SimpleSpanProcessor(new base.ConsoleSpanExporter()));
-  if (config.otlpEndpoint !== undefined) {
+  let guard: ExportGuard | undefined;
+  if (config.otlpEndpoint !== undefined && sdk.otlp !== undefined) {
     try {
-      const { OTLPTraceExporter } =
-        require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
-      spanProcessors.push(new base.BatchSpanProcessor(new OTLPTraceExporter({ url: config.otlpEndpoint })));
+      guard = new ExportGuard(config.otlpEndpoint, config.batch.maxQueueSize);
+      const exporter = guard.exporter(createOtlpExporter(config, sdk.otlp));
+      spanProcessors.push(guard.processor(new base.BatchSpanProcessor(exporter, { ...config.batch })));
     } catch (error) {
+      guard = undefined;
       warnOnce(
-        'sdk:otlp-missing',
-        `OTEL_EXPORTER_OTLP_ENDPOINT is set but @opentelemetry/exporter-trace-otlp-grpc could not be loaded ` +
-          `(${describeError(error)}); install it to export spans.`,
+        'sdk:otlp',
+        `could not create the OTLP exporter for ${printableEndpoint(config.otlpEndpoint)}: ${describeError(error)}. ` +
+          `Spans are not exported over OTLP.`,
       );
     }
   }
   const resource = resources.defaultResource().merge(
-    resources.resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName }),
+    resources.resourceFromAttributes({ ...config.resourceAttributes, [ATTR_SERVICE_NAME]: config.serviceName }),
   );
-  const provider = new base.BasicTracerProvider({ resource, spanProcessors });
+  const provider = new base.BasicTracerProvider({
+    resource,
+    spanProcessors,
+    sampler: createSampler(base, config.sampler),
+  });
+  const stats = guard?.stats ?? { exported: 0, failed: 0, dropped: 0, queued: 0 };
   return {
     tracerProvider: provider,
+    stats,
+    hasPendingSpans: () => stats.queued > 0,
+    admittedSpans: () => guard?.admitted ?? 0,
     forceFlush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   };

@@ -1,0 +1,98 @@
+/**
+ * Guards the OTLP path so a slow or absent collector costs spans, never memory or silence: the batch queue is
+ * bounded by `OTEL_BSP_MAX_QUEUE_SIZE` (a full queue drops new spans, counted, with one warning), and a failed
+ * export produces one warning naming the endpoint. The counts are readable through `getTelemetryExportStats()`.
+ */
+import { TraceFlags, type Context } from '@opentelemetry/api';
+import type { ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { describeError, warnOnce } from '../warnings';
+
+/** What happened to the spans handed to the OTLP exporter since the provider was built. */
+export interface ExportStats {
+  /** Spans the receiver accepted. */
+  exported: number;
+  /** Spans whose export failed (collector down, hung past the timeout, or refusing). */
+  failed: number;
+  /** Spans dropped because the queue was full (`OTEL_BSP_MAX_QUEUE_SIZE`). */
+  dropped: number;
+  /** Spans waiting in the queue right now (never more than the queue size). */
+  queued: number;
+}
+
+/** The endpoint as printed in warnings: no credentials, no query string. */
+export function printableEndpoint(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  } catch {
+    return '(unparsable endpoint)';
+  }
+}
+
+/** Counts and warnings shared by the guarded processor and exporter of one provider. */
+export class ExportGuard {
+  readonly stats: ExportStats = { exported: 0, failed: 0, dropped: 0, queued: 0 };
+  /** Spans ever admitted to the queue. */
+  admitted = 0;
+  private closed = false;
+
+  constructor(
+    private readonly endpoint: string,
+    private readonly maxQueueSize: number,
+  ) {}
+
+  /** Wraps the batch processor: admits a sampled span only while the queue has room. */
+  processor(batch: SpanProcessor): SpanProcessor {
+    return {
+      onStart: (span: Span, parent: Context) => batch.onStart(span, parent),
+      onEnd: (span: ReadableSpan) => {
+        if (this.closed || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+        if (this.stats.queued >= this.maxQueueSize) {
+          this.stats.dropped++;
+          warnOnce(
+            'otlp:queue-full',
+            `the span export queue is full (OTEL_BSP_MAX_QUEUE_SIZE=${this.maxQueueSize}) because ` +
+              `${printableEndpoint(this.endpoint)} is not keeping up; new spans are dropped until it catches up ` +
+              `(counts: getTelemetryExportStats()).`,
+          );
+          return;
+        }
+        this.stats.queued++;
+        this.admitted++;
+        batch.onEnd(span);
+      },
+      forceFlush: () => batch.forceFlush(),
+      shutdown: () => {
+        this.closed = true;
+        return batch.shutdown();
+      },
+    };
+  }
+
+  /** Wraps the OTLP exporter: counts outcomes and reports the first failure. */
+  exporter(inner: SpanExporter): SpanExporter {
+    return {
+      export: (spans: ReadableSpan[], done: (result: ExportResult) => void) => {
+        const count = spans.length;
+        this.stats.queued = Math.max(0, this.stats.queued - count);
+        inner.export(spans, (result) => {
+          // ExportResultCode.SUCCESS is 0; compared directly so this module imports only types from the SDK.
+          if (result.code === 0) this.stats.exported += count;
+          else {
+            this.stats.failed += count;
+            warnOnce(
+              'otlp:export-failed',
+              `could not export ${count} span(s) to ${printableEndpoint(this.endpoint)}: ${describeError(result.error)}. ` +
+                `The program is unaffected; spans are dropped while the collector is unreachable (counts: ` +
+                `getTelemetryExportStats()).`,
+            );
+          }
+          done(result);
+        });
+      },
+      shutdown: () => inner.shutdown(),
+      forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
+    };
+  }
+}
