@@ -23,7 +23,11 @@ export {
   isContentTracingEnabled,
   forceFlushTelemetry,
   shutdownTelemetry,
+  configureTelemetry,
+  getTelemetryExportStats,
+  type TelemetryOptions,
 } from './telemetry';
+export type { ExportStats } from './sdk/export-guard';
 export { readTelemetryConfig, ENV, type TelemetryConfig } from './config';
 export { truncateResponse } from './truncate';
 export { WARNING_TYPE } from './warnings';
