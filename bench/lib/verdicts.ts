@@ -1,0 +1,121 @@
+/** The issue's targets, judged from the groups' numbers (ratios always from rows of the same process). */
+import type { GroupReport, RowStats } from './harness';
+import { pairedDelta, pairedRatio } from './harness';
+
+export interface Verdict {
+  readonly target: string;
+  readonly pass: boolean;
+  readonly measured: string;
+}
+
+type Reports = Partial<Record<string, GroupReport>>;
+
+/** For each row that is compared, the row it is compared with (in the same group). */
+export const REFERENCE: Readonly<Record<string, string>> = {
+  'disabled.async': 'bare.async',
+  'disabled.sync': 'bare.sync',
+  'raw.backend': 'raw.span-only',
+  'enabled.backend': 'raw.backend',
+  'enabled.application': 'raw.application',
+  'sampled-out.backend': 'raw.backend.sampled-out',
+  'sampled-out.application': 'raw.application.sampled-out',
+  'enabled.nested': 'raw.nested',
+  'await.async-local-storage': 'await.no-context-manager',
+};
+
+/** Rows measured one after the other rather than interleaved: compared by their medians, not by round. */
+const SEQUENTIAL = new Set(['await.async-local-storage']);
+
+export function rowOf(report: GroupReport | undefined, id: string): RowStats | undefined {
+  return report?.rows?.find((row) => row.id === id);
+}
+
+/** `row` against its reference: ratio and difference (ns), paired by round where the rows were interleaved. */
+export function comparison(report: GroupReport | undefined, row: RowStats): { reference: string; ratio: number; deltaNs: number } | undefined {
+  const referenceId = REFERENCE[row.id];
+  const reference = referenceId === undefined ? undefined : rowOf(report, referenceId);
+  if (reference === undefined || referenceId === undefined) return undefined;
+  if (SEQUENTIAL.has(row.id)) {
+    return { reference: referenceId, ratio: row.medianNs / reference.medianNs, deltaNs: row.medianNs - reference.medianNs };
+  }
+  return { reference: referenceId, ratio: pairedRatio(row, reference), deltaNs: pairedDelta(row, reference) };
+}
+
+const fixed = (value: number, digits = 2): string => value.toFixed(digits);
+
+export function judge(reports: Reports): Verdict[] {
+  const verdicts: Verdict[] = [];
+  const disabled = reports.disabled;
+  for (const flavour of ['async', 'sync'] as const) {
+    const row = rowOf(disabled, `disabled.${flavour}`);
+    const result = row && comparison(disabled, row);
+    if (result === undefined) continue;
+    verdicts.push({
+      target: `disabled (${flavour}) adds <= 20 ns per call over bare`,
+      pass: result.deltaNs <= 20,
+      measured: `+${fixed(result.deltaNs, 1)} ns (bare ${fixed(rowOf(disabled, `bare.${flavour}`)!.medianNs, 1)} ns)`,
+    });
+    verdicts.push({
+      target: `stretch: disabled (${flavour}) <= 1.10x bare`,
+      pass: result.ratio <= 1.1,
+      measured: `${fixed(result.ratio)}x`,
+    });
+  }
+  const cpu = reports.cpu;
+  const ratioTarget = (id: string, target: string): void => {
+    const row = rowOf(cpu, id);
+    const result = row && comparison(cpu, row);
+    if (result === undefined) return;
+    verdicts.push({ target, pass: result.ratio <= 1.2, measured: `${fixed(result.ratio)}x (${result.reference})` });
+  };
+  ratioTarget('enabled.backend', '@traceBackend / raw-API wrapper, same attributes <= 1.2');
+  ratioTarget('enabled.application', '@traceApplication / raw-API wrapper, same attributes <= 1.2');
+  ratioTarget('sampled-out.backend', '@traceBackend sampled out / raw API sampled out <= 1.2');
+  ratioTarget('sampled-out.application', '@traceApplication sampled out / raw API sampled out <= 1.2');
+
+  const memory = reports.memory;
+  if (memory !== undefined) {
+    const perCall = memory.retainedBytesPerCall as number;
+    const growth = memory.growthBytes500kTo1M as number;
+    verdicts.push({
+      target: 'retained heap <= 1 byte per call after 1M traced calls (flush + GC)',
+      pass: perCall <= 1,
+      measured: `${fixed(perCall, 3)} B/call`,
+    });
+    // "No growth": the heap after 1M within 0.1 byte per call (50 KB) of the heap after 500k — GC noise, not a leak.
+    verdicts.push({
+      target: 'no heap growth between 500k and 1M calls (<= 0.1 B/call)',
+      pass: growth / 500_000 <= 0.1,
+      measured: `${growth >= 0 ? '+' : ''}${fixed(growth / 1024, 1)} KiB (${fixed(growth / 500_000, 3)} B/call)`,
+    });
+  }
+
+  const context = reports.context;
+  if (context !== undefined) {
+    const imported = context.importWithTracingOff as { contextManagerRegistered: boolean; sdkLoaded: boolean; contextHooksLoaded: boolean };
+    const awaits = rowOf(context, 'await.async-local-storage');
+    const cost = awaits && comparison(context, awaits);
+    verdicts.push({
+      target: 'import with tracing off registers no async context manager',
+      pass: !imported.contextManagerRegistered,
+      measured:
+        `registered: ${imported.contextManagerRegistered ? 'yes' : 'no'}, SDK loaded: ${imported.sdkLoaded ? 'yes' : 'no'}, ` +
+        `context-async-hooks loaded: ${imported.contextHooksLoaded ? 'yes' : 'no'}` +
+        (cost ? `; an AsyncLocalStorage manager would make each await ${fixed(cost.ratio, 1)}x slower` : ''),
+    });
+  }
+
+  const exported = reports.export;
+  if (exported !== undefined) {
+    verdicts.push({
+      target: 'export: no drops at 10,000 spans/s for 10 s (default batch settings, loopback gRPC)',
+      pass: (exported.dropped as number) === 0,
+      measured:
+        `${exported.delivered}/${exported.produced} delivered, ${exported.dropped} dropped, ` +
+        `${Math.round(exported.deliveredPerSecondDuringRun as number)} spans/s delivered during the run`,
+    });
+  }
+  return verdicts;
+}
+
+

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench`: runs each measurement group in a Node process of its own (--expose-gc), prints one table
+ * and a verdict line per target, and writes every number to bench/results/latest.json.
+ *
+ * Usage: npm run bench [-- --only cpu,disabled] [-- --out path.json] [-- --strict]
+ */
+import { execFileSync, fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { GroupReport, RowStats } from './lib/harness';
+import { judge, type Verdict } from './lib/verdicts';
+import { formatTable } from './lib/table';
+
+const GROUPS = ['context', 'disabled', 'cpu', 'memory', 'export'] as const;
+export type GroupName = (typeof GROUPS)[number];
+export type Reports = Partial<Record<GroupName, GroupReport>>;
+
+/** Runs one group in a fresh process; tracing variables are removed so the package starts with tracing off. */
+function runGroupProcess(group: GroupName): Promise<GroupReport> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('MELLEA_') && !key.startsWith('OTEL_')) env[key] = value;
+  }
+  return new Promise((resolvePromise, reject) => {
+    const child = fork(join(__dirname, 'groups', `${group}.js`), [], {
+      execArgv: ['--expose-gc'],
+      env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let result: GroupReport | undefined;
+    child.on('message', (message: GroupReport) => {
+      result = message;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (result !== undefined && result.group !== 'error') resolvePromise(result);
+      else reject(new Error(`bench group "${group}" failed (exit code ${code}): ${String(result?.error ?? 'no report')}`));
+    });
+  });
+}
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const only = argument('only')?.split(',');
+  const out = resolve(argument('out') ?? join('bench', 'results', 'latest.json'));
+  const selected = GROUPS.filter((group) => only === undefined || only.includes(group));
+  const startedAt = new Date();
+  const loadBefore = loadavg();
+  const reports: Reports = {};
+  for (const group of selected) {
+    process.stderr.write(`bench: ${group}…\n`);
+    reports[group] = await runGroupProcess(group);
+  }
+  const verdicts: Verdict[] = judge(reports);
+  const rows = selected.flatMap((group) => (reports[group]?.rows ?? []).map((row: RowStats) => ({ group, ...row })));
+  console.log(formatTable(rows, reports));
+  console.log('');
+  for (const verdict of verdicts) console.log(`${verdict.pass ? 'PASS' : 'MISS'}  ${verdict.target}: ${verdict.measured}`);
+
+  const result = {
+    date: startedAt.toISOString(),
+    seconds: (Date.now() - startedAt.getTime()) / 1000,
+    commit: gitCommit(),
+    machine: { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: loadavg() },
+    verdicts,
+    groups: reports,
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nnumbers written to ${out} (${result.seconds.toFixed(0)} s)`);
+  // A missed target is a finding, printed above; --strict turns it into a failing exit code (for CI).
+  if (process.argv.includes('--strict') && verdicts.some((verdict) => !verdict.pass)) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
