@@ -46,7 +46,9 @@ export function generative(options: GenerativeOptions = {}): MethodDecorator {
         );
       }
       const slotArgs: Record<string, unknown> = {};
-      args.forEach((value, index) => (slotArgs[names[index] ?? `arg${index}`] = value));
+      args.forEach((value, index) => {
+        slotArgs[names[index] ?? `arg${index}`] = value;
+      });
       const slot = new GenerativeSlot({ name, description, args: slotArgs, format });
       const actArgs = format === undefined ? [slot] : [slot, { format }];
       const result = (await (tracedMark(session.act) !== undefined || !actRecipe.scope.enabled

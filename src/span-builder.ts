@@ -2,7 +2,7 @@
  * The one place where spans are opened, filled and ended. Every decorator is a thin adapter over
  * {@link traceMethod} / {@link runTraced}; nothing else calls `span.end()`.
  */
-import { context, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { context, type SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { toAttributeValue, type AttributeMap } from './coerce';
 import { preserveIdentity } from './function-identity';
 import { ATTR_ERROR_TYPE } from './semconv';

@@ -130,7 +130,10 @@ function writeBackendMetadata(self: unknown, out: AttributeMap): void {
  */
 export function writeBackendResult(result: unknown, out: AttributeMap): void {
   if (result === null || typeof result !== 'object') return;
-  if (Array.isArray(result)) return writeBatchResult(result, out);
+  if (Array.isArray(result)) {
+    writeBatchResult(result, out);
+    return;
+  }
   const usage = readProperty(result, 'usage');
   if (usage !== null && typeof usage === 'object') {
     const input = numberOf(firstDefined(usage, INPUT_TOKEN_KEYS));

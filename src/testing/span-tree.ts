@@ -78,7 +78,9 @@ export function formatSpanTree(
       const value = node.attributes[key];
       if (value !== undefined) lines.push(`${attributePrefix.padEnd(30)}   [${key}=${formatValue(value)}]`);
     }
-    node.children.forEach((child, index) => visit(child, childPrefix, index === node.children.length - 1, false));
+    node.children.forEach((child, index) => {
+      visit(child, childPrefix, index === node.children.length - 1, false);
+    });
   };
   for (const root of spanTree(spans)) visit(root, '', true, true);
   return lines.join('\n');
