@@ -50,14 +50,40 @@ export function isStandardSchema(format: unknown): format is StandardSchemaLike 
   return typeof standard === 'object' && standard !== null && typeof standard.validate === 'function';
 }
 
-/** The JSON schema to send to a backend for `format`: the format itself when it is a plain JSON schema object. */
+/**
+ * The JSON schema to send to a backend for `format`: a plain JSON schema object as is; for a Standard-Schema
+ * validator that also implements Standard JSON Schema (`~standard.jsonSchema`, e.g. zod ≥ 4.2), the schema it
+ * converts itself to. Otherwise undefined (the output is still validated, just not constrained).
+ */
 export function jsonSchemaOf(format: unknown): JsonSchema | undefined {
-  if (format === null || typeof format !== 'object' || Array.isArray(format) || isStandardSchema(format)) return undefined;
+  return isStandardSchema(format) ? standardJsonSchema(format) : plainJsonSchema(format);
+}
+
+function plainJsonSchema(format: unknown): JsonSchema | undefined {
+  if (format === null || typeof format !== 'object' || Array.isArray(format)) return undefined;
   const schema = format as Record<string, unknown>;
-  const looksLikeSchema = ['type', 'enum', 'const', 'properties', 'items', 'anyOf', 'oneOf', 'allOf', '$ref'].some(
-    (key) => key in schema,
-  );
-  return looksLikeSchema ? schema : undefined;
+  return SCHEMA_KEYWORDS.some((key) => key in schema) ? schema : undefined;
+}
+
+const SCHEMA_KEYWORDS = ['type', 'enum', 'const', 'properties', 'items', 'anyOf', 'oneOf', 'allOf', '$ref'] as const;
+
+const conversions = new WeakMap<object, JsonSchema | null>();
+
+/** `~standard.jsonSchema.output({ target: 'draft-2020-12' })`, cached per validator; a throwing converter gives undefined. */
+function standardJsonSchema(format: StandardSchemaLike): JsonSchema | undefined {
+  let schema = conversions.get(format);
+  if (schema === undefined) {
+    schema = null;
+    try {
+      const converter = (format['~standard'] as { jsonSchema?: { output?: (options: object) => unknown } }).jsonSchema;
+      const converted = converter?.output?.({ target: 'draft-2020-12' });
+      if (converted !== null && typeof converted === 'object' && !Array.isArray(converted)) schema = converted as JsonSchema;
+    } catch {
+      schema = null;
+    }
+    conversions.set(format, schema);
+  }
+  return schema ?? undefined;
 }
 
 /**
@@ -81,7 +107,7 @@ export async function parseFormatted(output: string, format: unknown): Promise<u
     }
     return result.value;
   }
-  const schema = jsonSchemaOf(format);
+  const schema = plainJsonSchema(format);
   if (schema !== undefined) {
     const issues = validateJsonSchema(parsed, schema, '$');
     if (issues.length > 0) throw new FormatError('validation', output, issues);

@@ -124,7 +124,7 @@ export class Session {
    * const result = await session.instruct('Summarise: {{text}}', { userVariables: { text }, requirements: ['under 50 words'] });
    * result.success; result.value;
    */
-  instruct<T = string>(description: string, options: InstructOptions = {}): Promise<ActionResult<T>> {
+  async instruct<T = string>(description: string, options: InstructOptions = {}): Promise<ActionResult<T>> {
     const { userVariables, requirements, format, ...actOptions } = options;
     const instruction = new Instruction(description, { userVariables, requirements, format });
     return this.act<T>(instruction, { ...actOptions, format, requirements: instruction.requirements });
