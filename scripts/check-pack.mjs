@@ -35,6 +35,7 @@ try {
 
   check('require() from CommonJS JavaScript', () => run('node', ['plain.cjs'], app));
   check('import from ESM JavaScript', () => run('node', ['plain.mjs'], app));
+  check('require() and import in one process share one state', () => run('node', ['mixed.mjs'], app));
   check('TypeScript, legacy decorators, CommonJS (types from the package)', () => {
     const config = { compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, types: ['node'], outDir: 'out-legacy', skipLibCheck: false }, files: ['consumer.ts'] };
     writeFileSync(join(app, 'tsconfig.legacy.json'), JSON.stringify(config));
