@@ -147,7 +147,7 @@ export function validateJsonSchema(value: unknown, schema: JsonSchema, path = '$
     issues.push(`${path}: expected ${JSON.stringify(schema['const'])}, got ${JSON.stringify(value)}`);
   }
   if (typeof value === 'string') checkRange(value.length, schema['minLength'], schema['maxLength'], `${path}: length`, issues);
-  if (typeof value === 'number') checkRange(value, schema['minimum'], schema['maximum'], path, issues);
+  if (typeof value === 'number') checkRange(value, schema['minimum'], schema['maximum'], `${path}:`, issues);
   if (Array.isArray(value)) {
     checkRange(value.length, schema['minItems'], schema['maxItems'], `${path}: item count`, issues);
     const items = schema['items'];
