@@ -46,7 +46,7 @@ class Analyst {
 
   @generative({ description: 'Classify the sentiment of the text', format: sentimentSchema })
   async sentiment(text: string): Promise<{ label: string; confidence: number }> {
-    return undefined as never;
+    throw new Error(`the body is not run (${text})`);
   }
 
   @generative({ description: 'Extract the named entities of the text', format: Entities })
