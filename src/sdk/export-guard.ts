@@ -16,7 +16,7 @@ export interface ExportStats {
   failed: number;
   /** Spans dropped because the queue was full (`OTEL_BSP_MAX_QUEUE_SIZE`). */
   dropped: number;
-  /** Spans waiting in the queue right now (never more than the queue size). */
+  /** Spans accepted whose export has not finished yet, queued or in flight (never more than the queue size). */
   queued: number;
 }
 
@@ -36,6 +36,8 @@ export class ExportGuard {
   /** Spans ever admitted to the queue. */
   admitted = 0;
   private closed = false;
+  /** Export errors already reported by the warning; a flush rejecting with one of them needs no second warning. */
+  private readonly reported = new WeakSet<object>();
 
   constructor(
     private readonly endpoint: string,
@@ -70,17 +72,44 @@ export class ExportGuard {
     };
   }
 
-  /** Wraps the OTLP exporter: counts outcomes and reports the first failure. */
-  exporter(inner: SpanExporter): SpanExporter {
+  /** Settles a flush or shutdown: an export failure was already reported, anything else is rethrown. */
+  settle(work: Promise<void>): Promise<void> {
+    return work.catch((error: unknown) => {
+      // The provider rejects with the list of its processors' errors.
+      const errors = Array.isArray(error) ? error : [error];
+      if (errors.every((each) => typeof each === 'object' && each !== null && this.reported.has(each))) return;
+      throw error;
+    });
+  }
+
+  /**
+   * Wraps the OTLP exporter made by `create`: counts outcomes, reports the first failure, and after a failed export
+   * makes the next one on a fresh exporter — a new connection, instead of one stuck in the reconnect backoff that
+   * an outage left behind (gRPC's grows to two minutes), so spans ended after the collector came back get through.
+   */
+  exporter(create: () => SpanExporter): SpanExporter {
+    let inner = create();
+    let stale = false;
+    const current = (): SpanExporter => {
+      if (stale) {
+        stale = false;
+        const retired = inner;
+        inner = create();
+        retired.shutdown().catch(() => undefined);
+      }
+      return inner;
+    };
     return {
       export: (spans: ReadableSpan[], done: (result: ExportResult) => void) => {
         const count = spans.length;
-        this.stats.queued = Math.max(0, this.stats.queued - count);
-        inner.export(spans, (result) => {
+        current().export(spans, (result) => {
+          this.stats.queued = Math.max(0, this.stats.queued - count);
           // ExportResultCode.SUCCESS is 0; compared directly so this module imports only types from the SDK.
           if (result.code === 0) this.stats.exported += count;
           else {
             this.stats.failed += count;
+            stale = true;
+            if (typeof result.error === 'object' && result.error !== null) this.reported.add(result.error);
             warnOnce(
               'otlp:export-failed',
               `could not export ${count} span(s) to ${printableEndpoint(this.endpoint)}: ${describeError(result.error)}. ` +

@@ -119,7 +119,7 @@ export function createSdkRuntime(config: TelemetryConfig): SdkRuntime | undefine
   if (config.otlpEndpoint !== undefined && sdk.otlp !== undefined) {
     try {
       guard = new ExportGuard(config.otlpEndpoint, config.batch.maxQueueSize);
-      const exporter = guard.exporter(createOtlpExporter(config, sdk.otlp));
+      const exporter = guard.exporter(() => createOtlpExporter(config, sdk.otlp));
       spanProcessors.push(guard.processor(new base.BatchSpanProcessor(exporter, { ...config.batch })));
     } catch (error) {
       guard = undefined;
@@ -139,12 +139,13 @@ export function createSdkRuntime(config: TelemetryConfig): SdkRuntime | undefine
     sampler: createSampler(base, config.sampler),
   });
   const stats = guard?.stats ?? { exported: 0, failed: 0, dropped: 0, queued: 0 };
+  const settle = (work: Promise<void>): Promise<void> => (guard === undefined ? work : guard.settle(work));
   return {
     tracerProvider: provider,
     stats,
     hasPendingSpans: () => stats.queued > 0,
     admittedSpans: () => guard?.admitted ?? 0,
-    forceFlush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
+    forceFlush: () => settle(provider.forceFlush()),
+    shutdown: () => settle(provider.shutdown()),
   };
 }
