@@ -1,5 +1,6 @@
 /** Minimal components and a context for the backend tests (the runtime's own live in src/runtime). */
 import type { ChatMessage, Component, GenerationContext } from '../../src/runtime/types';
+import { createTestTracing, type TestTracing, type TestTracingOptions } from '../../src/testing';
 
 export class UserMessage implements Component {
   constructor(readonly content: string) {}
@@ -21,4 +22,29 @@ export class History implements GenerationContext {
 /** The gen_ai.* attributes of a span, for exact comparison (every one asserted, none unexpected). */
 export function genAiAttributes(span: { attributes: Record<string, unknown> }): Record<string, unknown> {
   return Object.fromEntries(Object.entries(span.attributes).filter(([key]) => key.startsWith('gen_ai.')));
+}
+
+/** In-memory tracing for a test file: reset after each test, shut down at the end. */
+export function useTestTracing(options?: TestTracingOptions): TestTracing {
+  const tracing = createTestTracing(options);
+  afterEach(() => tracing.reset());
+  afterAll(() => tracing.shutdown());
+  return tracing;
+}
+
+/** The rejection of `promise` (fails the test when it resolves). */
+export async function failure(promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Consumes a stream, returning its deltas. */
+export async function drain(stream: AsyncIterable<{ delta: string }>): Promise<string[]> {
+  const deltas: string[] = [];
+  for await (const piece of stream) deltas.push(piece.delta);
+  return deltas;
 }

@@ -1,5 +1,4 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { createTestTracing } from '../../src/testing';
 import { OllamaModelBackend } from '../../src/runtime/backends/ollama';
 import {
   BackendConnectionError,
@@ -7,8 +6,8 @@ import {
   BackendResponseError,
   BackendTimeoutError,
 } from '../../src/runtime/backends/errors';
-import { closedPort, sendJson, sendNdjson, startWireServer, traceparentOf, type WireServer } from './wire-server';
-import { genAiAttributes, History, UserMessage } from './fixtures';
+import { closedPort, sendJson, sendNdjson, traceparentOf, useWireServer } from './wire-server';
+import { drain, failure, genAiAttributes, History, UserMessage, useTestTracing } from './fixtures';
 
 // Bodies shaped as Ollama's API reference documents /api/chat and /api/generate (non-streamed and NDJSON).
 const chatAnswer = {
@@ -60,38 +59,12 @@ function generateAnswer(response: string, promptTokens: number, evalTokens: numb
   };
 }
 
-const tracing = createTestTracing();
-let server: WireServer;
-
-beforeAll(async () => {
-  server = await startWireServer();
-});
-afterEach(() => {
-  tracing.reset();
-  server.requests.length = 0;
-});
-afterAll(async () => {
-  await server.close();
-  await tracing.shutdown();
-});
+const tracing = useTestTracing();
+const server = useWireServer();
 
 const backend = (options: Partial<ConstructorParameters<typeof OllamaModelBackend>[0]> = {}) =>
   new OllamaModelBackend({ modelId: 'granite4.1:3b', baseURL: server.url, timeoutMs: 2000, ...options });
 
-async function failure(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
-async function drain(stream: AsyncIterable<{ delta: string }>): Promise<string[]> {
-  const deltas: string[] = [];
-  for await (const piece of stream) deltas.push(piece.delta);
-  return deltas;
-}
 
 describe('OllamaModelBackend.generateFromContext', () => {
   it('POSTs /api/chat (stream: false) and records every gen_ai attribute on a chat span', async () => {

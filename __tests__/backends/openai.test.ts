@@ -1,5 +1,4 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { createTestTracing } from '../../src/testing';
 import { OpenAIBackend } from '../../src/runtime/backends/openai';
 import {
   BackendConnectionError,
@@ -7,8 +6,8 @@ import {
   BackendResponseError,
   BackendTimeoutError,
 } from '../../src/runtime/backends/errors';
-import { closedPort, sendJson, sendSse, startWireServer, traceparentOf, type WireServer } from './wire-server';
-import { genAiAttributes, History, UserMessage } from './fixtures';
+import { closedPort, sendJson, sendSse, traceparentOf, useWireServer } from './wire-server';
+import { drain, failure, genAiAttributes, History, UserMessage, useTestTracing } from './fixtures';
 
 // Bodies shaped as the OpenAI API reference documents them (Chat Completions object, chunk object, Completions).
 const chatCompletion = {
@@ -67,20 +66,8 @@ function textCompletion(id: string, text: string, finish: string, prompt: number
   };
 }
 
-const tracing = createTestTracing();
-let server: WireServer;
-
-beforeAll(async () => {
-  server = await startWireServer();
-});
-afterEach(() => {
-  tracing.reset();
-  server.requests.length = 0;
-});
-afterAll(async () => {
-  await server.close();
-  await tracing.shutdown();
-});
+const tracing = useTestTracing();
+const server = useWireServer();
 
 const backend = (options: Partial<ConstructorParameters<typeof OpenAIBackend>[0]> = {}) =>
   new OpenAIBackend({ modelId: 'gpt-4o-mini', baseURL: `${server.url}/v1`, apiKey: 'sk-test-key', timeoutMs: 2000, ...options });
@@ -257,9 +244,7 @@ describe('OpenAIBackend.streamFromContext', () => {
 
   it('a stream without data: [DONE] is a BackendResponseError on the span', async () => {
     server.handle((_, res) => sendSse(res, streamEvents.slice(0, 2), false));
-    const consume = async () => {
-      for await (const _ of backend().streamFromContext(new UserMessage('x'), new History()));
-    };
+    const consume = () => drain(backend().streamFromContext(new UserMessage('x'), new History()));
     await expect(consume()).rejects.toThrow(BackendResponseError);
     await expect(consume()).rejects.toThrow(/ended the stream without "data: \[DONE\]"/);
     expect(tracing.spansNamed('chat')[0]!.attributes['error.type']).toBe('BackendResponseError');
@@ -267,9 +252,7 @@ describe('OpenAIBackend.streamFromContext', () => {
 
   it('a malformed SSE event is a BackendResponseError', async () => {
     server.handle((_, res) => sendSse(res, [streamEvents[0], '{"id": "chatcmpl-1", "choices": [']));
-    const consume = async () => {
-      for await (const _ of backend().streamFromContext(new UserMessage('x'), new History()));
-    };
+    const consume = () => drain(backend().streamFromContext(new UserMessage('x'), new History()));
     await expect(consume()).rejects.toThrow(/sent a malformed SSE event/);
     const span = tracing.span('chat');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
@@ -278,9 +261,7 @@ describe('OpenAIBackend.streamFromContext', () => {
 
   it('an in-band error event is a BackendResponseError with the server message', async () => {
     server.handle((_, res) => sendSse(res, [streamEvents[1], { error: { message: 'The model crashed', type: 'server_error' } }]));
-    const consume = async () => {
-      for await (const _ of backend().streamFromContext(new UserMessage('x'), new History()));
-    };
+    const consume = () => drain(backend().streamFromContext(new UserMessage('x'), new History()));
     await expect(consume()).rejects.toThrow(/reported an error in the stream: The model crashed/);
   });
 
@@ -368,15 +349,6 @@ describe('OpenAIBackend.generateFromRaw', () => {
 
 describe('OpenAIBackend errors', () => {
   const call = (b = backend()) => b.generateFromContext(new UserMessage('x'), new History());
-
-  async function failure(promise: Promise<unknown>): Promise<any> {
-    try {
-      await promise;
-    } catch (error) {
-      return error;
-    }
-    throw new Error('expected a rejection');
-  }
 
   it('401: BackendHttpError with the server message; the chat span records it', async () => {
     server.handle((_, res) =>

@@ -2,25 +2,23 @@
 // the server echoes them back in its error bodies, malformed answers and in-band stream errors.
 import { inspect } from 'node:util';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
-import { createTestTracing } from '../../src/testing';
 import { OpenAIBackend } from '../../src/runtime/backends/openai';
 import { OllamaModelBackend } from '../../src/runtime/backends/ollama';
-import { closedPort, sendJson, sendNdjson, sendSse, startWireServer, type WireServer } from './wire-server';
-import { History, UserMessage } from './fixtures';
+import { closedPort, sendJson, sendNdjson, sendSse, useWireServer } from './wire-server';
+import { drain, History, UserMessage, useTestTracing } from './fixtures';
 
 const API_KEY = 'sk-mellea-SECRET-4f1c2e9a7b';
 const HEADER_KEY = 'hdr-SECRET-0d9e8c71';
 const MARK = 'SECRET';
 
-const tracing = createTestTracing();
-let server: WireServer;
+const tracing = useTestTracing();
+const server = useWireServer();
 const logged: string[] = [];
 const errors: unknown[] = [];
 const onWarning = (warning: Error) => logged.push(`${warning.name} ${warning.message} ${warning.stack ?? ''}`);
 const consoleMethods = ['log', 'info', 'warn', 'error', 'debug'] as const;
 
-beforeAll(async () => {
-  server = await startWireServer();
+beforeAll(() => {
   process.on('warning', onWarning);
   for (const method of consoleMethods) {
     jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(args.map((arg) => inspect(arg)).join(' ')));
@@ -28,12 +26,10 @@ beforeAll(async () => {
   const record = (...args: unknown[]) => void logged.push(args.map((arg) => inspect(arg)).join(' '));
   diag.setLogger({ error: record, warn: record, info: record, debug: record, verbose: record }, DiagLogLevel.ALL);
 });
-afterAll(async () => {
+afterAll(() => {
   process.off('warning', onWarning);
   jest.restoreAllMocks();
   diag.disable();
-  await server.close();
-  await tracing.shutdown();
 });
 
 /** Echoes the credentials it received, the way a careless proxy or a debugging server might. */
@@ -54,9 +50,6 @@ async function attempt(run: () => Promise<unknown>): Promise<void> {
   }
 }
 
-async function drain(stream: AsyncIterable<unknown>): Promise<void> {
-  for await (const _ of stream);
-}
 
 it('never exports, throws or logs the API key or a secret header', async () => {
   const msg = () => new UserMessage('hello');

@@ -6,7 +6,7 @@ import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base';
 import { traceApplication, traceMethods } from '../../src';
 import { createTestTracing, type TestTracing } from '../../src/testing';
 import { OllamaModelBackend } from '../../src/runtime/backends/ollama';
-import { sendJson, startWireServer, traceparentOf, type WireServer } from './wire-server';
+import { sendJson, traceparentOf, useWireServer } from './wire-server';
 import { History, UserMessage } from './fixtures';
 
 const answer = {
@@ -19,14 +19,7 @@ const answer = {
   eval_count: 1,
 };
 
-let server: WireServer;
-beforeAll(async () => {
-  server = await startWireServer((_, res) => sendJson(res, 200, answer));
-});
-afterEach(() => {
-  server.requests.length = 0;
-});
-afterAll(() => server.close());
+const server = useWireServer((_, res) => sendJson(res, 200, answer));
 
 const backend = () => new OllamaModelBackend({ modelId: 'granite4.1:3b', baseURL: server.url, timeoutMs: 2000 });
 const call = () => backend().generateFromContext(new UserMessage('x'), new History());

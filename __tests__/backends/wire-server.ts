@@ -25,8 +25,14 @@ export interface WireServer {
   close(): Promise<void>;
 }
 
-export async function startWireServer(handler: WireHandler = (_, res) => sendJson(res, 404, { error: 'no handler' })): Promise<WireServer> {
+export interface ListeningWireServer extends WireServer {
+  listen(): Promise<void>;
+}
+
+/** A server that is not listening yet: `listen()` opens 127.0.0.1 on a free port; `url` is valid after. */
+export function createWireServer(handler: WireHandler = (_, res) => sendJson(res, 404, { error: 'no handler' })): ListeningWireServer {
   let current = handler;
+  let url = '';
   const requests: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -47,13 +53,17 @@ export async function startWireServer(handler: WireHandler = (_, res) => sendJso
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    get url() {
+      return url;
+    },
     requests,
     handle(next) {
       current = next;
+    },
+    async listen() {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -61,6 +71,23 @@ export async function startWireServer(handler: WireHandler = (_, res) => sendJso
         server.close(() => resolve());
       }),
   };
+}
+
+export async function startWireServer(handler?: WireHandler): Promise<WireServer> {
+  const server = createWireServer(handler);
+  await server.listen();
+  return server;
+}
+
+/** One server for a test file: listening before the first test, requests forgotten after each, closed at the end. */
+export function useWireServer(handler?: WireHandler): WireServer {
+  const server = createWireServer(handler);
+  beforeAll(() => server.listen());
+  afterEach(() => {
+    server.requests.length = 0;
+  });
+  afterAll(() => server.close());
+  return server;
 }
 
 /** A port on 127.0.0.1 where nothing listens (a server was opened there and closed). */

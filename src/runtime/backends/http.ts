@@ -14,6 +14,27 @@ import {
 } from './errors';
 import { readLines } from './streams';
 
+/** The connection options every HTTP backend takes. */
+export interface HttpBackendOptions {
+  /** The model to request (`gen_ai.request.model`). */
+  readonly modelId: string;
+  /** The server's API prefix (each backend documents its default). */
+  readonly baseURL?: string;
+  /** Sent as `Authorization: Bearer …`; never recorded in spans, errors or logs. Omit for servers without auth. */
+  readonly apiKey?: string;
+  /** Milliseconds for a whole request, reading the answer or the stream included; default 300000 (5 min). */
+  readonly timeoutMs?: number;
+  /** Extra headers for every request; values of auth/key/token/secret/cookie headers are redacted from messages. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The client for a backend's options: the API key becomes a bearer `Authorization` header. */
+export function httpClientFor(options: HttpBackendOptions, baseURL: string): ModelHttpClient {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.apiKey !== undefined && options.apiKey !== '') headers['authorization'] = `Bearer ${options.apiKey}`;
+  return new ModelHttpClient({ baseURL, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, headers });
+}
+
 /** What a {@link ModelHttpClient} needs: where, how long, and which headers (secret ones included). */
 export interface ModelHttpClientOptions {
   /** Prefix of every request path, e.g. `https://api.openai.com/v1` (a trailing slash is ignored). */
@@ -23,6 +44,9 @@ export interface ModelHttpClientOptions {
   /** Headers sent with every request (auth included); their secret values are redacted from messages. */
   readonly headers: Readonly<Record<string, string>>;
 }
+
+/** The default request timeout of the HTTP backends (5 minutes: loading a model cold can take a while). */
+export const DEFAULT_TIMEOUT_MS = 300_000;
 
 /** Header names whose values are treated as secrets (redacted from every message). */
 const SECRET_HEADER = /auth|key|token|secret|cookie|session/i;

@@ -9,8 +9,7 @@ import { jsonSchemaOf } from '../format';
 import { renderMessages, renderPrompt } from '../prompt';
 import type { Action, Backend, GenerateOptions, GenerationContext, ModelOutput, StreamChunk } from '../types';
 import { BackendResponseError } from './errors';
-import { ModelHttpClient, runPerAction } from './http';
-import { DEFAULT_TIMEOUT_MS } from './openai';
+import { httpClientFor, runPerAction, type HttpBackendOptions, type ModelHttpClient } from './http';
 import {
   arrayField,
   expectObject,
@@ -24,17 +23,11 @@ import {
 } from './response';
 
 /** Options of {@link OllamaModelBackend}. */
-export interface OllamaModelBackendOptions {
-  /** The model to run (`gen_ai.request.model`), e.g. `granite4.1:3b`. */
+export interface OllamaModelBackendOptions extends HttpBackendOptions {
+  /** The model to run, e.g. `granite4.1:3b`. */
   readonly modelId: string;
   /** The Ollama server; default `http://localhost:11434`. */
   readonly baseURL?: string;
-  /** For a hosted Ollama behind auth (sent as `Authorization: Bearer …`); never recorded in spans, errors or logs. */
-  readonly apiKey?: string;
-  /** Milliseconds for a whole request, reading the answer or the stream included; default 300000 (5 min). */
-  readonly timeoutMs?: number;
-  /** Extra headers for every request; values of auth/key/token headers are redacted from messages. */
-  readonly headers?: Readonly<Record<string, string>>;
   /** Ollama model options sent with every call (`num_ctx`, `top_p`, `seed`...); `maxTokens`/`temperature` of a call win. */
   readonly modelOptions?: Readonly<Record<string, unknown>>;
   /** How long Ollama keeps the model loaded after a call (`keep_alive`, e.g. `'10m'`); Ollama's default when omitted. */
@@ -60,9 +53,7 @@ export class OllamaModelBackend implements Backend {
   constructor(options: OllamaModelBackendOptions) {
     this.modelId = options.modelId;
     this.baseURL = options.baseURL ?? 'http://localhost:11434';
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.apiKey !== undefined && options.apiKey !== '') headers['authorization'] = `Bearer ${options.apiKey}`;
-    this.#http = new ModelHttpClient({ baseURL: this.baseURL, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, headers });
+    this.#http = httpClientFor(options, this.baseURL);
     this.#modelOptions = { ...options.modelOptions };
     this.#keepAlive = options.keepAlive;
   }

@@ -9,7 +9,7 @@ import { jsonSchemaOf } from '../format';
 import { renderMessages, renderPrompt, actionMessages } from '../prompt';
 import type { Action, Backend, ChatMessage, GenerateOptions, GenerationContext, StreamChunk } from '../types';
 import { BackendResponseError } from './errors';
-import { ModelHttpClient, runPerAction } from './http';
+import { httpClientFor, runPerAction, type HttpBackendOptions, type ModelHttpClient } from './http';
 import {
   arrayField,
   expectObject,
@@ -24,17 +24,11 @@ import {
 import { sseData } from './streams';
 
 /** Options of {@link OpenAIBackend}. */
-export interface OpenAIBackendOptions {
-  /** The model to request (`gen_ai.request.model`), e.g. `gpt-4o-mini`, or the name vLLM/LiteLLM serve. */
+export interface OpenAIBackendOptions extends HttpBackendOptions {
+  /** The model to request, e.g. `gpt-4o-mini`, or the name vLLM / LiteLLM serve it under. */
   readonly modelId: string;
   /** The API prefix; default `https://api.openai.com/v1` (vLLM: `http://localhost:8000/v1`, Ollama: `http://localhost:11434/v1`). */
   readonly baseURL?: string;
-  /** Sent as `Authorization: Bearer …`; never recorded in spans, errors or logs. Omit for servers without auth. */
-  readonly apiKey?: string;
-  /** Milliseconds for a whole request, reading the answer or the stream included; default 300000 (5 min). */
-  readonly timeoutMs?: number;
-  /** Extra headers for every request (e.g. `OpenAI-Organization`); values of auth/key/token headers are redacted from messages. */
-  readonly headers?: Readonly<Record<string, string>>;
   /** Extra request-body fields for every call (e.g. `{ top_p: 0.9 }` or `{ max_completion_tokens: 512 }`); the backend's own fields win. */
   readonly extraBody?: Readonly<Record<string, unknown>>;
   /**
@@ -46,9 +40,6 @@ export interface OpenAIBackendOptions {
   /** `strict` of the `response_format` JSON schema (OpenAI structured outputs); default false. */
   readonly strictJsonSchema?: boolean;
 }
-
-/** The default request timeout of the HTTP backends (5 minutes: a cold model load can take a while). */
-export const DEFAULT_TIMEOUT_MS = 300_000;
 
 /**
  * A backend for OpenAI-compatible Chat Completions servers. Each call is one HTTP request carrying
@@ -71,9 +62,7 @@ export class OpenAIBackend implements Backend {
     this.modelId = options.modelId;
     this.baseURL = options.baseURL ?? 'https://api.openai.com/v1';
     this.rawApi = options.rawApi ?? 'completions';
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.apiKey !== undefined && options.apiKey !== '') headers['authorization'] = `Bearer ${options.apiKey}`;
-    this.#http = new ModelHttpClient({ baseURL: this.baseURL, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, headers });
+    this.#http = httpClientFor(options, this.baseURL);
     this.#extraBody = { ...options.extraBody };
     this.#strict = options.strictJsonSchema ?? false;
   }
