@@ -79,12 +79,16 @@ export async function startWireServer(handler?: WireHandler): Promise<WireServer
   return server;
 }
 
-/** One server for a test file: listening before the first test, requests forgotten after each, closed at the end. */
+/**
+ * One server for a test file: listening before the first test; after each test its requests are forgotten and
+ * `handler` is back in place; closed at the end.
+ */
 export function useWireServer(handler?: WireHandler): WireServer {
   const server = createWireServer(handler);
   beforeAll(() => server.listen());
   afterEach(() => {
     server.requests.length = 0;
+    if (handler !== undefined) server.handle(handler);
   });
   afterAll(() => server.close());
   return server;

@@ -1,0 +1,96 @@
+import { traceBackend, traceMethods } from '../../src'; // in your project: from 'mellea-telemetry'
+import { injectTraceContext } from '../../src/runtime/backends/http'; // in your project: from 'mellea-telemetry'
+import { Message, renderMessages, SimpleContext, type Action, type GenerationContext, type ModelOutput } from '../../src/runtime'; // in your project: from 'mellea-telemetry'
+import { createTestTracing } from '../../src/testing'; // in your project: from 'mellea-telemetry/testing'
+import { sendJson, traceparentOf, useWireServer } from './wire-server'; // a loopback HTTP server for the test
+
+/** What the (made-up) in-house model gateway answers. */
+interface GatewayAnswer {
+  output: string;
+  served_by: string;
+  request_id: string;
+  stop: string;
+  tokens: { in: number; out: number };
+  cached: boolean;
+}
+
+/** A backend for that gateway, traced as `chat` spans. */
+class GatewayBackend {
+  constructor(
+    readonly modelId: string, // read by convention: gen_ai.request.model
+    private readonly url: string,
+  ) {}
+
+  async generateFromContext(action: Action, ctx: GenerationContext): Promise<ModelOutput & { cached: boolean }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    injectTraceContext(headers); // runs inside the chat span: the gateway receives it as the parent
+    const response = await fetch(`${this.url}/generate`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: this.modelId, messages: renderMessages(action, ctx) }),
+    });
+    if (!response.ok) throw new GatewayError(`gateway answered HTTP ${response.status}`);
+    const body = (await response.json()) as GatewayAnswer;
+    // Answer in the field names the backend span conventions read.
+    return {
+      value: body.output,
+      usage: { inputTokens: body.tokens.in, outputTokens: body.tokens.out, totalTokens: body.tokens.in + body.tokens.out },
+      model: body.served_by, // gen_ai.response.model
+      id: body.request_id, // gen_ai.response.id
+      finishReasons: [body.stop], // gen_ai.response.finish_reasons
+      cached: body.cached,
+    };
+  }
+}
+
+class GatewayError extends Error {}
+
+// Decorate without decorator syntax (works from plain JavaScript too). The class name maps to no known system,
+// so the method declares it; resultAttributes adds a gateway-specific attribute from the answer.
+traceMethods(GatewayBackend, {
+  generateFromContext: traceBackend('chat', {
+    system: 'acme-gateway',
+    resultAttributes: (result) => ({ 'acme.cache_hit': result.cached }),
+  }),
+});
+
+describe('a hand-written HTTP backend', () => {
+  const tracing = createTestTracing();
+  const gateway = useWireServer((_, res) =>
+    sendJson(res, 200, { output: 'Bonjour', served_by: 'acme-7b-v2', request_id: 'req-42', stop: 'stop', tokens: { in: 9, out: 2 }, cached: true }),
+  );
+  afterEach(() => tracing.reset());
+  afterAll(() => tracing.shutdown());
+
+  it('gets a chat span with the gen_ai conventions, and the gateway joins the trace', async () => {
+    const backend = new GatewayBackend('acme-7b', gateway.url);
+    const answer = await backend.generateFromContext(new Message('user', 'Say hello in French'), new SimpleContext());
+
+    expect(answer.value).toBe('Bonjour');
+    const chat = tracing.span('chat');
+    expect(chat.attributes).toMatchObject({
+      'gen_ai.system': 'acme-gateway',
+      'gen_ai.request.model': 'acme-7b',
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.usage.input_tokens': 9,
+      'gen_ai.usage.output_tokens': 2,
+      'gen_ai.usage.total_tokens': 11,
+      'gen_ai.response.model': 'acme-7b-v2',
+      'gen_ai.response.id': 'req-42',
+      'gen_ai.response.finish_reasons': ['stop'],
+      'mellea.backend': 'GatewayBackend',
+      'mellea.action_type': 'Message',
+      'mellea.context_size': 0,
+      'acme.cache_hit': true,
+    });
+    expect(gateway.requests[0]!.headers['traceparent']).toBe(traceparentOf(chat));
+  });
+
+  it('a failure ends the span with ERROR and error.type = the error class', async () => {
+    gateway.handle((_, res) => sendJson(res, 503, { error: 'overloaded' }));
+    await expect(new GatewayBackend('acme-7b', gateway.url).generateFromContext(new Message('user', 'hi'), new SimpleContext())).rejects.toThrow(
+      'gateway answered HTTP 503',
+    );
+    expect(tracing.span('chat').attributes['error.type']).toBe('GatewayError');
+  });
+});
