@@ -171,7 +171,15 @@ describe('@generative through the session', () => {
   it('renders the slot as a prompt with its arguments and the schema', async () => {
     const seen: string[] = [];
     const backend = new ScriptedBackend({
-      script: [{ match: () => true, reply: (prompt) => (seen.push(prompt), '{"label":"neutral","confidence":0.5}') }],
+      script: [
+        {
+          match: () => true,
+          reply: (prompt) => {
+            seen.push(prompt);
+            return '{"label":"neutral","confidence":0.5}';
+          },
+        },
+      ],
     });
     await new Analyst(new Session(backend)).sentiment('It is "fine"');
     expect(seen[0]).toBe(

@@ -3,7 +3,7 @@
  * {@link Message} (one chat turn). `GenerativeSlot` (from `@generative`) and {@link Requirement} are the others.
  */
 import { formatInstruction } from './prompt';
-import { Requirement, toRequirements, type RequirementLike } from './requirement';
+import { type Requirement, toRequirements, type RequirementLike } from './requirement';
 import { fillTemplate } from './template';
 import type { ChatMessage, Component } from './types';
 

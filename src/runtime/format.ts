@@ -151,7 +151,11 @@ export function validateJsonSchema(value: unknown, schema: JsonSchema, path = '$
   if (Array.isArray(value)) {
     checkRange(value.length, schema['minItems'], schema['maxItems'], `${path}: item count`, issues);
     const items = schema['items'];
-    if (isSchema(items)) value.forEach((item, index) => issues.push(...validateJsonSchema(item, items, `${path}[${index}]`)));
+    if (isSchema(items)) {
+      value.forEach((item, index) => {
+        issues.push(...validateJsonSchema(item, items, `${path}[${index}]`));
+      });
+    }
   }
   if (isPlainObject(value)) checkObject(value, schema, path, issues);
   for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {

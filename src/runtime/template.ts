@@ -23,7 +23,7 @@ export class TemplateError extends Error {
 export function fillTemplate(template: string, variables: Readonly<Record<string, unknown>> | undefined): string {
   if (variables === undefined) return template;
   return template.replace(PLACEHOLDER, (_match, name: string) => {
-    if (!Object.prototype.hasOwnProperty.call(variables, name) || variables[name] === undefined) {
+    if (!Object.hasOwn(variables, name) || variables[name] === undefined) {
       throw new TemplateError(name, template);
     }
     return String(variables[name]);
