@@ -1,6 +1,6 @@
 /**
- * Group "memory": retained heap after 1,000,000 traced calls (500,000 session-shaped `act` calls, each an
- * `aact` span with a `chat` child), measured after a flush and a full GC at 0, 500k and 1M calls.
+ * Group "memory": retained heap over 1,000,000 traced calls (500,000 session-shaped `act` calls, each an
+ * `aact` span with a `chat` child), read after a flush and a full GC every 100,000 calls.
  */
 import { collectGarbage, runGroup } from '../lib/harness';
 import { benchProvider, routeDecoratorsTo } from '../lib/tracing';
@@ -8,6 +8,9 @@ import { ACTION, OPTIONS, decoratedBackend, decoratedSession } from '../lib/vari
 
 const TRACED_CALLS = 1_000_000;
 const SPANS_PER_ACT = 2;
+const CHECKPOINT_CALLS = 100_000;
+/** Warm-up before the first reading: V8 keeps compiling and sizing its caches for a while (see docs/performance.md). */
+const WARMUP_ACTS = 100_000;
 
 runGroup(async () => {
   const { provider, exporter } = benchProvider();
@@ -23,22 +26,27 @@ runGroup(async () => {
     return process.memoryUsage().heapUsed;
   };
 
-  await run(20_000); // warm-up: JIT, lazily created SDK and API objects
-  const start = await settledHeap();
+  await run(WARMUP_ACTS);
+  const heapByCalls: Record<string, number> = { 0: await settledHeap() };
+  const exportedBefore = exporter.exported;
   const startedAt = process.hrtime.bigint();
-  await run(TRACED_CALLS / SPANS_PER_ACT / 2);
-  const half = await settledHeap();
-  await run(TRACED_CALLS / SPANS_PER_ACT / 2);
-  const full = await settledHeap();
+  for (let calls = CHECKPOINT_CALLS; calls <= TRACED_CALLS; calls += CHECKPOINT_CALLS) {
+    await run(CHECKPOINT_CALLS / SPANS_PER_ACT);
+    heapByCalls[calls] = await settledHeap();
+  }
   const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-  const warmupSpans = 20_000 * SPANS_PER_ACT;
+  const start = heapByCalls[0]!;
+  const half = heapByCalls[TRACED_CALLS / 2]!;
+  const full = heapByCalls[TRACED_CALLS]!;
   return {
     group: 'memory',
     tracedCalls: TRACED_CALLS,
+    warmupCalls: WARMUP_ACTS * SPANS_PER_ACT,
     heapBytes: { start, at500k: half, at1M: full },
+    heapByCalls,
     retainedBytesPerCall: (full - start) / TRACED_CALLS,
     growthBytes500kTo1M: full - half,
-    spansExported: exporter.exported - warmupSpans,
+    spansExported: exporter.exported - exportedBefore,
     seconds,
   };
 });
