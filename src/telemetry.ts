@@ -55,7 +55,9 @@ function lifecycle(): Lifecycle {
 /** Uses the application's provider as is: flushing is allowed, stopping it is the application's business. */
 function applicationPipeline(tracerProvider: TracerProvider): Pipeline {
   const flush = (): Promise<void> => {
-    const flushable = tracerProvider as { forceFlush?: () => Promise<unknown> };
+    // `trace.getTracerProvider()` is the API's proxy; the SDK provider behind it is the one that can flush.
+    const proxy = tracerProvider as { getDelegate?: () => TracerProvider };
+    const flushable = (proxy.getDelegate?.() ?? tracerProvider) as { forceFlush?: () => Promise<unknown> };
     return typeof flushable.forceFlush === 'function' ? flushable.forceFlush().then(() => undefined) : Promise.resolve();
   };
   return { tracerProvider, stats: undefined, forceFlush: flush, shutdown: flush };
