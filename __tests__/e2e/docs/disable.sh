@@ -1,0 +1,2 @@
+export MELLEA_TRACE_APPLICATION=false
+export MELLEA_TRACE_BACKEND=false
