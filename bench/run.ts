@@ -3,6 +3,7 @@
  * and a verdict line per target, and writes every number to bench/results/latest.json.
  *
  * Usage: npm run bench [-- --only cpu,disabled] [-- --out path.json] [-- --strict]
+ * Groups: context, disabled, cpu, memory, export, export-plain.
  */
 import { execFileSync, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,16 @@ import type { GroupReport, RowStats } from './lib/harness';
 import { judge, type Verdict } from './lib/verdicts';
 import { formatTable } from './lib/table';
 
-const GROUPS = ['context', 'disabled', 'cpu', 'memory', 'export'] as const;
+const GROUPS = ['context', 'disabled', 'cpu', 'memory', 'export', 'export-plain'] as const;
+/** The script and arguments of each group (both export groups share one script). */
+const SCRIPTS: Record<GroupName, [string, ...string[]]> = {
+  context: ['context'],
+  disabled: ['disabled'],
+  cpu: ['cpu'],
+  memory: ['memory'],
+  export: ['export'],
+  'export-plain': ['export', 'plain'],
+};
 export type GroupName = (typeof GROUPS)[number];
 export type Reports = Partial<Record<GroupName, GroupReport>>;
 
@@ -23,7 +33,8 @@ function runGroupProcess(group: GroupName): Promise<GroupReport> {
     if (!key.startsWith('MELLEA_') && !key.startsWith('OTEL_')) env[key] = value;
   }
   return new Promise((resolvePromise, reject) => {
-    const child = fork(join(__dirname, 'groups', `${group}.js`), [], {
+    const [script, ...args] = SCRIPTS[group];
+    const child = fork(join(__dirname, 'groups', `${script}.js`), args, {
       execArgv: ['--expose-gc'],
       env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -35,7 +46,8 @@ function runGroupProcess(group: GroupName): Promise<GroupReport> {
     child.on('error', reject);
     child.on('exit', (code) => {
       if (result !== undefined && result.group !== 'error') resolvePromise(result);
-      else reject(new Error(`bench group "${group}" failed (exit code ${code}): ${String(result?.error ?? 'no report')}`));
+      else
+        reject(new Error(`bench group "${group}" failed (exit code ${code}): ${String(result?.error ?? 'no report')}`));
     });
   });
 }
@@ -55,7 +67,10 @@ function gitCommit(): string | undefined {
 
 async function main(): Promise<void> {
   const only = argument('only')?.split(',');
-  const out = resolve(argument('out') ?? join('bench', 'results', 'latest.json'));
+  // A partial run does not replace the full results (bench/results/*.tmp.json is git-ignored).
+  const out = resolve(
+    argument('out') ?? join('bench', 'results', only === undefined ? 'latest.json' : 'partial.tmp.json'),
+  );
   const selected = GROUPS.filter((group) => only === undefined || only.includes(group));
   const startedAt = new Date();
   const loadBefore = loadavg();
@@ -66,15 +81,26 @@ async function main(): Promise<void> {
   }
   const verdicts: Verdict[] = judge(reports);
   const rows = selected.flatMap((group) => (reports[group]?.rows ?? []).map((row: RowStats) => ({ group, ...row })));
+  const cores = cpus().length;
+  console.log(
+    `Node ${process.version}, ${cores} cores, load average ${loadBefore[0]!.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`,
+  );
   console.log(formatTable(rows, reports));
   console.log('');
-  for (const verdict of verdicts) console.log(`${verdict.pass ? 'PASS' : 'MISS'}  ${verdict.target}: ${verdict.measured}`);
+  for (const verdict of verdicts)
+    console.log(`${verdict.pass ? 'PASS' : 'MISS'}  ${verdict.target}: ${verdict.measured}`);
 
   const result = {
     date: startedAt.toISOString(),
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     commit: gitCommit(),
-    machine: { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: loadavg() },
+    machine: {
+      node: process.version,
+      cpu: cpus()[0]?.model,
+      cores,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadavg(),
+    },
     verdicts,
     groups: reports,
   };

@@ -36,7 +36,12 @@ runGroup(async () => {
   const contextHooksLoaded = loadedModules('@opentelemetry/context-async-hooks').length > 0;
 
   const options = { rounds: 9, warmupRounds: 4, batchMs: 30 };
-  const without: Row = { id: 'await.no-context-manager', label: 'await an async call, no context manager', async: true, call: () => noop() };
+  const without: Row = {
+    id: 'await.no-context-manager',
+    label: 'await an async call, no context manager',
+    async: true,
+    call: () => noop(),
+  };
   const [withoutStats] = await measureRows([without], options);
 
   // Loaded only now, so that the check above sees what the package alone loads.
@@ -46,7 +51,12 @@ runGroup(async () => {
   // The AsyncLocalStorage turns its promise hooks on at its first `run`, as the first traced call does.
   context.with(ROOT_CONTEXT, () => undefined);
   const withRegisteredManager = await contextPropagates();
-  const withAls: Row = { id: 'await.async-local-storage', label: 'await an async call, AsyncLocalStorage context manager registered', async: true, call: () => noop() };
+  const withAls: Row = {
+    id: 'await.async-local-storage',
+    label: 'await an async call, AsyncLocalStorage context manager registered',
+    async: true,
+    call: () => noop(),
+  };
   const [withStats] = await measureRows([withAls], options);
   return {
     group: 'context',

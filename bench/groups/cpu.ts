@@ -48,18 +48,90 @@ runGroup(async () => {
   const decoratedNested = decoratedSession(decorated);
 
   const rows: Row[] = [
-    { id: 'bare.async', label: 'bare method, async', async: true, before: on, call: () => bare.chat(ACTION, CONTEXT, OPTIONS) },
-    { id: 'raw.span-only', label: 'raw API startActiveSpan + end, no attributes', async: true, before: on, call: () => spanOnly.chat(ACTION, CONTEXT, OPTIONS) },
-    { id: 'raw.backend', label: 'raw API wrapper, backend attributes + 500-char response (baseline)', async: true, before: on, call: () => raw.chat(ACTION, CONTEXT, OPTIONS) },
-    { id: 'enabled.backend', label: '@traceBackend, full attributes, 2,000-char response', async: true, before: on, call: () => decorated.chat(ACTION, CONTEXT, OPTIONS) },
-    { id: 'raw.application', label: 'raw API wrapper, application attributes + 500-char response', async: true, before: on, call: () => rawApp.act(ACTION, OPTIONS) },
-    { id: 'enabled.application', label: '@traceApplication, full attributes, 2,000-char response', async: true, before: on, call: () => decoratedApp.act(ACTION, OPTIONS) },
-    { id: 'raw.backend.sampled-out', label: 'raw API wrapper (backend), AlwaysOffSampler', async: true, before: off, call: () => raw.chat(ACTION, CONTEXT, OPTIONS) },
-    { id: 'sampled-out.backend', label: '@traceBackend, AlwaysOffSampler', async: true, before: off, call: () => decorated.chat(ACTION, CONTEXT, OPTIONS) },
-    { id: 'raw.application.sampled-out', label: 'raw API wrapper (application), AlwaysOffSampler', async: true, before: off, call: () => rawApp.act(ACTION, OPTIONS) },
-    { id: 'sampled-out.application', label: '@traceApplication, AlwaysOffSampler', async: true, before: off, call: () => decoratedApp.act(ACTION, OPTIONS) },
-    { id: 'raw.nested', label: 'raw API: aact with a chat child', async: true, before: on, call: () => rawNested.act(ACTION, OPTIONS) },
-    { id: 'enabled.nested', label: 'decorators: aact (@traceApplication) with a chat child (@traceBackend)', async: true, before: on, call: () => decoratedNested.act(ACTION, OPTIONS) },
+    {
+      id: 'bare.async',
+      label: 'bare method, async',
+      async: true,
+      before: on,
+      call: () => bare.chat(ACTION, CONTEXT, OPTIONS),
+    },
+    {
+      id: 'raw.span-only',
+      label: 'raw API startActiveSpan + end, no attributes',
+      async: true,
+      before: on,
+      call: () => spanOnly.chat(ACTION, CONTEXT, OPTIONS),
+    },
+    {
+      id: 'raw.backend',
+      label: 'raw API wrapper, backend attributes + 500-char response (baseline)',
+      async: true,
+      before: on,
+      call: () => raw.chat(ACTION, CONTEXT, OPTIONS),
+    },
+    {
+      id: 'enabled.backend',
+      label: '@traceBackend, full attributes, 2,000-char response',
+      async: true,
+      before: on,
+      call: () => decorated.chat(ACTION, CONTEXT, OPTIONS),
+    },
+    {
+      id: 'raw.application',
+      label: 'raw API wrapper, application attributes + 500-char response',
+      async: true,
+      before: on,
+      call: () => rawApp.act(ACTION, OPTIONS),
+    },
+    {
+      id: 'enabled.application',
+      label: '@traceApplication, full attributes, 2,000-char response',
+      async: true,
+      before: on,
+      call: () => decoratedApp.act(ACTION, OPTIONS),
+    },
+    {
+      id: 'raw.backend.sampled-out',
+      label: 'raw API wrapper (backend), AlwaysOffSampler',
+      async: true,
+      before: off,
+      call: () => raw.chat(ACTION, CONTEXT, OPTIONS),
+    },
+    {
+      id: 'sampled-out.backend',
+      label: '@traceBackend, AlwaysOffSampler',
+      async: true,
+      before: off,
+      call: () => decorated.chat(ACTION, CONTEXT, OPTIONS),
+    },
+    {
+      id: 'raw.application.sampled-out',
+      label: 'raw API wrapper (application), AlwaysOffSampler',
+      async: true,
+      before: off,
+      call: () => rawApp.act(ACTION, OPTIONS),
+    },
+    {
+      id: 'sampled-out.application',
+      label: '@traceApplication, AlwaysOffSampler',
+      async: true,
+      before: off,
+      call: () => decoratedApp.act(ACTION, OPTIONS),
+    },
+    {
+      id: 'raw.nested',
+      label: 'raw API: aact with a chat child',
+      async: true,
+      before: on,
+      call: () => rawNested.act(ACTION, OPTIONS),
+    },
+    {
+      id: 'enabled.nested',
+      label: 'decorators: aact (@traceApplication) with a chat child (@traceBackend)',
+      async: true,
+      before: on,
+      call: () => decoratedNested.act(ACTION, OPTIONS),
+    },
   ];
   const stats = await measureRows(rows, { rounds: 11, warmupRounds: 3, batchMs: 40 });
   await sampled.provider.forceFlush();
@@ -88,7 +160,9 @@ function captureDropWarnings(): string[] {
  * A check that the comparison is fair: one call of each pair through an in-memory exporter (not used for
  * timing), comparing the attribute names each sets.
  */
-async function attributeParity(): Promise<Record<string, { onlyRaw: string[]; onlyDecorated: string[]; count: number }>> {
+async function attributeParity(): Promise<
+  Record<string, { onlyRaw: string[]; onlyDecorated: string[]; count: number }>
+> {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   rawScope.tracer = provider.getTracer(RAW_TRACER);

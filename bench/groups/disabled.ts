@@ -8,14 +8,25 @@ import { RESPONSE_TEXT } from '../lib/fixtures';
 import { ACTION, CONTEXT, OPTIONS, bareBackend, decoratedBackend } from '../lib/variants';
 
 runGroup(async () => {
-  if (isBackendTracingEnabled() || isApplicationTracingEnabled()) throw new Error('tracing must be off in the disabled group');
+  if (isBackendTracingEnabled() || isApplicationTracingEnabled())
+    throw new Error('tracing must be off in the disabled group');
   const bare = bareBackend();
   const disabled = decoratedBackend();
   const rows: Row[] = [
     { id: 'bare.async', label: 'bare method, async', async: true, call: () => bare.chat(ACTION, CONTEXT, OPTIONS) },
-    { id: 'disabled.async', label: '@traceBackend, scope disabled, async', async: true, call: () => disabled.chat(ACTION, CONTEXT, OPTIONS) },
+    {
+      id: 'disabled.async',
+      label: '@traceBackend, scope disabled, async',
+      async: true,
+      call: () => disabled.chat(ACTION, CONTEXT, OPTIONS),
+    },
     { id: 'bare.sync', label: 'bare method, sync', async: false, call: () => bare.countTokens(RESPONSE_TEXT) },
-    { id: 'disabled.sync', label: '@traceBackend, scope disabled, sync', async: false, call: () => disabled.countTokens(RESPONSE_TEXT) },
+    {
+      id: 'disabled.sync',
+      label: '@traceBackend, scope disabled, sync',
+      async: false,
+      call: () => disabled.countTokens(RESPONSE_TEXT),
+    },
   ];
   return { group: 'disabled', rows: await measureRows(rows, { rounds: 15, warmupRounds: 3, batchMs: 40 }) };
 });

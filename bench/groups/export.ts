@@ -1,19 +1,29 @@
 /**
- * Group "export": the package's own OTLP pipeline (MELLEA_TRACE_BACKEND + OTEL_EXPORTER_OTLP_ENDPOINT, default
- * batch settings) sending to a real OTLP/gRPC receiver on loopback at 10,000 spans/s for 10 s. Delivered =
- * spans the receiver decoded; dropped = produced − delivered after a final flush.
+ * Groups "export" and "export-plain": 10,000 spans/s for 10 s from decorated calls to a real OTLP/gRPC receiver
+ * on loopback, with default batch settings — through the package's own pipeline (MELLEA_TRACE_BACKEND +
+ * OTEL_EXPORTER_OTLP_ENDPOINT), or, for comparison and in a fresh process, through a plain SDK pipeline
+ * (BasicTracerProvider + BatchSpanProcessor + OTLPTraceExporter) fed by the same calls. Delivered = spans the
+ * receiver decoded; dropped = produced − delivered after a final flush.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import * as telemetry from '../../src/telemetry';
 import { runGroup } from '../lib/harness';
 import type { ReceiverMessage } from '../lib/otlp-receiver';
+import { routeDecoratorsTo } from '../lib/tracing';
 import { ACTION, CONTEXT, OPTIONS, decoratedBackend } from '../lib/variants';
 
 const RATE_PER_SECOND = 10_000;
 const DURATION_MS = 10_000;
 const TICK_MS = 5;
+
+type Count = Extract<ReceiverMessage, { type: 'count' }>;
+
+/** `plain` on the command line: the plain SDK pipeline instead of the package's (each runs in its own process). */
+const PLAIN = process.argv.includes('plain');
 
 runGroup(async () => {
   const warnings: string[] = [];
@@ -21,65 +31,97 @@ runGroup(async () => {
   diag.setLogger({ error: keep, warn: keep, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
   process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
 
-  const receiver = fork(join(__dirname, '..', 'lib', 'otlp-receiver.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const receiver = fork(join(__dirname, '..', 'lib', 'otlp-receiver.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   try {
     const { url } = await nextMessage(receiver, 'ready');
-    telemetry.reloadTelemetryConfig({
-      MELLEA_TRACE_BACKEND: 'true',
-      OTEL_EXPORTER_OTLP_ENDPOINT: url,
-      OTEL_SERVICE_NAME: 'mellea-bench',
-    });
-    const backend = decoratedBackend();
-
-    const started = performance.now();
-    const deliveredPerSecond: number[] = [];
-    let nextSample = 1000;
-    let produced = 0;
-    for (let elapsed = 0; elapsed < DURATION_MS; elapsed = performance.now() - started) {
-      const due = Math.min(Math.floor((elapsed * RATE_PER_SECOND) / 1000), (DURATION_MS * RATE_PER_SECOND) / 1000);
-      while (produced < due) {
-        await backend.chat(ACTION, CONTEXT, OPTIONS);
-        produced++;
-      }
-      if (elapsed >= nextSample) {
-        deliveredPerSecond.push((await count(receiver)).spans);
-        nextSample += 1000;
-      }
-      await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+    let result: Awaited<ReturnType<typeof sustain>>;
+    if (PLAIN) {
+      const provider = new BasicTracerProvider({
+        spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }))],
+      });
+      routeDecoratorsTo(provider);
+      result = await sustain(
+        receiver,
+        () => provider.forceFlush(),
+        () => droppedReportedBySdk(warnings),
+      );
+      await provider.shutdown();
+    } else {
+      telemetry.reloadTelemetryConfig({
+        MELLEA_TRACE_BACKEND: 'true',
+        OTEL_EXPORTER_OTLP_ENDPOINT: url,
+        OTEL_SERVICE_NAME: 'mellea-bench',
+      });
+      result = await sustain(
+        receiver,
+        () => telemetry.forceFlushTelemetry(30_000),
+        () => telemetry.getTelemetryExportStats().dropped,
+      );
+      await telemetry.shutdownTelemetry(10_000);
     }
-    const target = (DURATION_MS * RATE_PER_SECOND) / 1000;
-    while (produced < target) {
-      await backend.chat(ACTION, CONTEXT, OPTIONS);
-      produced++;
-    }
-    const producedSeconds = (performance.now() - started) / 1000;
-    const deliveredByEnd = (await count(receiver)).spans;
-
-    await telemetry.forceFlushTelemetry(30_000);
-    const final = await settledCount(receiver, produced);
-    const drainedSeconds = (performance.now() - started) / 1000;
-    const stats = (telemetry as { getTelemetryExportStats?: () => unknown }).getTelemetryExportStats?.();
-    await telemetry.shutdownTelemetry(10_000);
     return {
-      group: 'export',
+      group: PLAIN ? 'export-plain' : 'export',
+      pipeline: PLAIN
+        ? 'plain SDK: BatchSpanProcessor + OTLPTraceExporter (gRPC)'
+        : 'mellea-telemetry from the environment',
       targetRatePerSecond: RATE_PER_SECOND,
       durationSeconds: DURATION_MS / 1000,
-      produced,
-      producedPerSecond: produced / producedSeconds,
-      delivered: final.spans,
-      dropped: produced - final.spans,
-      exportRequests: final.requests,
-      deliveredByEndOfRun: deliveredByEnd,
-      deliveredPerSecondDuringRun: deliveredByEnd / producedSeconds,
-      deliveredCumulativeEachSecond: deliveredPerSecond,
-      drainedAfterSeconds: drainedSeconds,
-      packageExportStats: stats,
+      ...result,
       warnings,
     };
   } finally {
     receiver.send('close');
   }
 });
+
+/** Runs the 10 s load through whatever the decorators are routed to; `dropped()` reads the pipeline's own count. */
+async function sustain(receiver: ChildProcess, flush: () => Promise<void>, dropped: () => number) {
+  const backend = decoratedBackend();
+  const before = await count(receiver);
+  const started = performance.now();
+  const perSecond: { delivered: number; droppedByPipeline: number }[] = [];
+  let nextSample = 1000;
+  let produced = 0;
+  const target = (DURATION_MS * RATE_PER_SECOND) / 1000;
+  for (let elapsed = 0; produced < target; elapsed = performance.now() - started) {
+    const due = Math.min(Math.floor((elapsed * RATE_PER_SECOND) / 1000), target);
+    while (produced < due) {
+      await backend.chat(ACTION, CONTEXT, OPTIONS);
+      produced++;
+    }
+    if (elapsed >= nextSample) {
+      perSecond.push({ delivered: (await count(receiver)).spans - before.spans, droppedByPipeline: dropped() });
+      nextSample += 1000;
+    }
+    if (produced < target) await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+  }
+  const producedSeconds = (performance.now() - started) / 1000;
+  const deliveredByEnd = (await count(receiver)).spans - before.spans;
+  await flush();
+  const final = await settledCount(receiver, before.spans + produced);
+  const delivered = final.spans - before.spans;
+  return {
+    produced,
+    producedPerSecond: produced / producedSeconds,
+    delivered,
+    dropped: produced - delivered,
+    droppedByPipeline: dropped(),
+    exportRequests: final.requests - before.requests,
+    deliveredByEndOfRun: deliveredByEnd,
+    deliveredPerSecondDuringRun: deliveredByEnd / producedSeconds,
+    cumulativeEachSecond: perSecond,
+    settledAfterSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The SDK's BatchSpanProcessor reports drops only as `diag.warn('Dropped N spans …')`. */
+function droppedReportedBySdk(warnings: readonly string[]): number {
+  let total = 0;
+  for (const warning of warnings) total += Number(/^Dropped (\d+) spans/.exec(warning)?.[1] ?? 0);
+  return total;
+}
 
 function nextMessage<T extends ReceiverMessage['type']>(
   child: ChildProcess,
@@ -98,14 +140,14 @@ function nextMessage<T extends ReceiverMessage['type']>(
   });
 }
 
-function count(receiver: ChildProcess): Promise<Extract<ReceiverMessage, { type: 'count' }>> {
+function count(receiver: ChildProcess): Promise<Count> {
   const reply = nextMessage(receiver, 'count');
   receiver.send('count');
   return reply;
 }
 
-/** Polls until the receiver has every span or its count stops moving for a second (at most 15 s). */
-async function settledCount(receiver: ChildProcess, expected: number): Promise<Extract<ReceiverMessage, { type: 'count' }>> {
+/** Polls until the receiver has `expected` spans or its count stops moving for a second (at most 15 s). */
+async function settledCount(receiver: ChildProcess, expected: number): Promise<Count> {
   let last = await count(receiver);
   let unchangedSince = performance.now();
   const deadline = performance.now() + 15_000;

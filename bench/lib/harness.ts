@@ -33,9 +33,16 @@ export interface RunOptions {
   batchMs: number;
 }
 
-type TimingLoop = (call: () => unknown, n: number, clock: () => bigint, sink: { value: unknown }) => number | Promise<number>;
+type TimingLoop = (
+  call: () => unknown,
+  n: number,
+  clock: () => bigint,
+  sink: { value: unknown },
+) => number | Promise<number>;
 
-const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...source: string[]) => TimingLoop;
+const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+  ...source: string[]
+) => TimingLoop;
 
 /**
  * A fresh function per row, compiled from source: closures made from one function literal share their
@@ -147,6 +154,6 @@ export function runGroup(main: () => Promise<GroupReport>): void {
   main().then(report, (error: unknown) => {
     console.error(error);
     process.exitCode = 1;
-    report({ group: 'error', error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    report({ group: 'error', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   });
 }

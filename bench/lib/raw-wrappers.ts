@@ -31,7 +31,10 @@ export const rawScope: { tracer: Tracer } = { tracer: trace.getTracer('bench.raw
 
 const RESPONSE_LIMIT = 500;
 
-function recordError(span: { recordException(error: Error): void; setStatus(status: { code: SpanStatusCode }): void }, error: unknown): void {
+function recordError(
+  span: { recordException(error: Error): void; setStatus(status: { code: SpanStatusCode }): void },
+  error: unknown,
+): void {
   span.recordException(error as Error);
   span.setStatus({ code: SpanStatusCode.ERROR });
 }
