@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { OpenAIBackend } from '../../src/runtime/backends/openai';
 import {
@@ -434,5 +435,47 @@ describe('OpenAIBackend errors', () => {
   it('a JSON body without choices: BackendResponseError', async () => {
     server.handle((_, res) => sendJson(res, 200, { id: 'x', object: 'chat.completion', choices: [] }));
     await expect(call()).rejects.toThrow(/sent no choices/);
+  });
+});
+
+describe('OpenAIBackend resources', () => {
+  const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+
+  it('leaves no timer and no abort listener behind per call (default 5-minute timeout, long-lived caller signal)', async () => {
+    server.handle((request, res) => (request.body.stream ? sendSse(res, streamEvents) : sendJson(res, 200, chatCompletion)));
+    const longLived = new AbortController();
+    const b = new OpenAIBackend({ modelId: 'gpt-4o-mini', baseURL: `${server.url}/v1` });
+    const before = timers();
+    for (let i = 0; i < 10; i++) {
+      await b.generateFromContext(new UserMessage('x'), new History(), { signal: longLived.signal });
+      await drain(b.streamFromContext(new UserMessage('x'), new History(), { signal: longLived.signal }));
+      await b.generateFromRaw([new UserMessage('a')], { signal: longLived.signal }).catch(() => undefined);
+    }
+    // 30 calls: a per-call timer would show as +30. Keep-alive sockets (the test server's, undici's pool) may
+    // hold a timer or two of their own, so allow a small constant.
+    expect(timers() - before).toBeLessThan(5);
+    expect(getEventListeners(longLived.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('refuses a JSON body over 32 MiB and a streamed line over 8 Mi characters without buffering on', async () => {
+    const megabyte = 'a'.repeat(1024 * 1024);
+    server.handle((request, res) => {
+      res.writeHead(200, { 'content-type': request.body.stream ? 'text/event-stream' : 'application/json' });
+      let sent = 0;
+      const pump = () => {
+        while (sent < 40 && res.write(megabyte)) sent++;
+        if (sent < 40) res.once('drain', pump);
+        else res.end();
+      };
+      res.on('error', () => undefined);
+      pump();
+    });
+    const huge = await failure(backend().generateFromContext(new UserMessage('x'), new History()));
+    expect(huge).toBeInstanceOf(BackendResponseError);
+    expect(huge.message).toBe(`${server.url}/v1/chat/completions sent a response body over 33554432 bytes`);
+    const long = await failure(drain(backend().streamFromContext(new UserMessage('x'), new History())));
+    expect(long).toBeInstanceOf(BackendResponseError);
+    expect(long.message).toBe(`${server.url}/v1/chat/completions streamed a line longer than 8388608 characters`);
+    await Promise.all(server.requests.map((request) => request.closed));
   });
 });

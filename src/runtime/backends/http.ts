@@ -12,7 +12,7 @@ import {
   BackendResponseError,
   BackendTimeoutError,
 } from './errors';
-import { readLines } from './streams';
+import { readBody, readLines } from './streams';
 
 /** The connection options every HTTP backend takes. */
 export interface HttpBackendOptions {
@@ -53,6 +53,10 @@ const SECRET_HEADER = /auth|key|token|secret|cookie|session/i;
 const REDACTED = '[REDACTED]';
 /** How much of a server's error body ends up in an error message. */
 const MAX_SERVER_MESSAGE = 500;
+/** A 2xx JSON answer larger than this is refused rather than buffered (answers are a few KiB to a few MiB). */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** How much of an error body is read for its message. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 const w3cPropagator = new W3CTraceContextPropagator();
 
@@ -85,25 +89,36 @@ export class ModelHttpClient {
   /** POSTs `body` to `path` and returns the parsed JSON answer. */
   async postJson(path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
     const request = this.open(path, body, 'application/json', signal);
-    const response = await request.response;
-    let text: string;
     try {
-      text = await response.text();
-    } catch (error) {
-      throw request.translate(error);
+      const response = await request.response;
+      let read: { text: string; truncated: boolean };
+      try {
+        read = await readBody(response, MAX_BODY_BYTES);
+      } catch (error) {
+        throw request.translate(error);
+      }
+      if (read.truncated) {
+        throw new BackendResponseError(`${request.endpoint} sent a response body over ${MAX_BODY_BYTES} bytes`, request.endpoint);
+      }
+      return this.parseJson(read.text, request.endpoint, 'response body');
+    } finally {
+      request.close();
     }
-    return this.parseJson(text, request.endpoint, 'response body');
   }
 
   /** POSTs `body` to `path` and yields the lines of the streamed answer (SSE or NDJSON) as they arrive. */
   async *postLines(path: string, body: unknown, accept: string, signal?: AbortSignal): AsyncGenerator<string> {
     const request = this.open(path, body, accept, signal);
-    const response = await request.response;
-    if (response.body === null) throw new BackendResponseError(`${request.endpoint} answered without a body`, request.endpoint);
     try {
-      yield* readLines(response.body, request.endpoint);
-    } catch (error) {
-      throw request.translate(error);
+      const response = await request.response;
+      if (response.body === null) throw new BackendResponseError(`${request.endpoint} answered without a body`, request.endpoint);
+      try {
+        yield* readLines(response.body, request.endpoint);
+      } catch (error) {
+        throw request.translate(error);
+      }
+    } finally {
+      request.close();
     }
   }
 
@@ -138,14 +153,30 @@ export class ModelHttpClient {
     return out.replace(/(Bearer|Basic)\s+[^\s"',;]+/gi, `$1 ${REDACTED}`);
   }
 
+  /**
+   * Starts one request. Its signal aborts on the timeout or the caller's signal; `close()` (called when the
+   * answer is read, the stream ends or fails) clears the timer and unlinks the caller's signal, so nothing
+   * outlives the call.
+   */
   private open(path: string, body: unknown, accept: string, callerSignal: AbortSignal | undefined) {
     const endpoint = this.endpoint(path);
     const headers: Record<string, string> = { ...this.headers, 'content-type': 'application/json', accept };
     injectTraceContext(headers);
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = callerSignal === undefined ? timeout : AbortSignal.any([callerSignal, timeout]);
-    const translate = (error: unknown): unknown => this.translate(error, endpoint, timeout, callerSignal);
-    const response = fetch(`${this.baseURL}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal }).then(
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException(`no answer within ${this.timeoutMs} ms`, 'TimeoutError'));
+    }, this.timeoutMs);
+    const unlink = linkAbort(callerSignal, controller);
+    const translate = (error: unknown): unknown => {
+      if (error instanceof BackendError) return error;
+      if (timedOut) return new BackendTimeoutError(endpoint, this.timeoutMs);
+      if (callerSignal?.aborted) return callerSignal.reason ?? error;
+      return this.connectionError(error, endpoint);
+    };
+    const init = { method: 'POST', headers, body: JSON.stringify(body), signal: controller.signal };
+    const response = fetch(`${this.baseURL}${path}`, init).then(
       async (answer) => {
         if (!answer.ok) throw await this.httpError(answer, endpoint).catch(translate);
         return answer;
@@ -154,11 +185,15 @@ export class ModelHttpClient {
         throw translate(error);
       },
     );
-    return { endpoint, response, translate };
+    const close = (): void => {
+      clearTimeout(timer);
+      unlink();
+    };
+    return { endpoint, response, translate, close };
   }
 
   private async httpError(response: Response, endpoint: string): Promise<BackendHttpError> {
-    const text = await response.text();
+    const { text } = await readBody(response, MAX_ERROR_BODY_BYTES);
     return new BackendHttpError(
       endpoint,
       response.status,
@@ -167,16 +202,25 @@ export class ModelHttpClient {
     );
   }
 
-  /** Maps a fetch/body failure to a typed error; the caller's own abort reason passes through unchanged. */
-  private translate(error: unknown, endpoint: string, timeout: AbortSignal, callerSignal: AbortSignal | undefined): unknown {
-    if (error instanceof BackendError) return error;
-    if (callerSignal?.aborted) return callerSignal.reason ?? error;
-    if (timeout.aborted) return new BackendTimeoutError(endpoint, this.timeoutMs);
+  /** A network failure (refused, reset, unknown host) as a {@link BackendConnectionError}. */
+  private connectionError(error: unknown, endpoint: string): BackendConnectionError {
     const cause = (error as { cause?: unknown } | null)?.cause;
     const code = codeOf(cause) ?? codeOf(error);
     const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
     return new BackendConnectionError(endpoint, code, this.redact(detail));
   }
+}
+
+/** Aborts `target` when `source` aborts (now or later); returns the function that removes the link. */
+export function linkAbort(source: AbortSignal | undefined, target: AbortController): () => void {
+  if (source === undefined) return () => undefined;
+  if (source.aborted) {
+    target.abort(source.reason);
+    return () => undefined;
+  }
+  const forward = (): void => target.abort(source.reason);
+  source.addEventListener('abort', forward, { once: true });
+  return () => source.removeEventListener('abort', forward);
 }
 
 function secretValues(headers: Readonly<Record<string, string>>): string[] {
@@ -237,10 +281,13 @@ export async function runPerAction<A, R>(
   run: (action: A, signal: AbortSignal) => Promise<R>,
 ): Promise<R[]> {
   const siblings = new AbortController();
-  const signal = callerSignal === undefined ? siblings.signal : AbortSignal.any([callerSignal, siblings.signal]);
+  const unlink = linkAbort(callerSignal, siblings);
   try {
-    return await Promise.all(actions.map((action) => run(action, signal)));
+    return await Promise.all(actions.map((action) => run(action, siblings.signal)));
+  } catch (error) {
+    throw callerSignal?.aborted ? (callerSignal.reason ?? error) : error;
   } finally {
+    unlink();
     siblings.abort();
   }
 }

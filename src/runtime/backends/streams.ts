@@ -39,6 +39,32 @@ export async function* readLines(body: ReadableStream<Uint8Array>, endpoint: str
 }
 
 /**
+ * Reads a response body as text, at most `maxBytes` of it: a longer body is cut there (and its download
+ * cancelled), `truncated` saying so.
+ */
+export async function readBody(response: Response, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
+  if (response.body === null) return { text: '', truncated: false };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { text: text + decoder.decode(), truncated: false };
+      if (bytes + value.byteLength > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return { text: text + decoder.decode(value.subarray(0, maxBytes - bytes)), truncated: true };
+      }
+      bytes += value.byteLength;
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
  * The `data` payloads of a Server-Sent Events stream, one per event (multi-line data joined with `\n`);
  * comments, `event:`, `id:` and `retry:` fields are skipped.
  */
