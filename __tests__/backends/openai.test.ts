@@ -266,6 +266,15 @@ describe('OpenAIBackend.streamFromContext', () => {
     await expect(consume()).rejects.toThrow(/reported an error in the stream: The model crashed/);
   });
 
+  it('HTTP errors and connection failures surface on the first chunk, with the span failed', async () => {
+    server.handle((_, res) => sendJson(res, 429, { error: { message: 'Rate limit reached', type: 'requests' } }, { 'retry-after': '3' }));
+    const limited = await failure(drain(backend().streamFromContext(new UserMessage('x'), new History())));
+    expect(limited).toMatchObject({ name: 'BackendHttpError', status: 429, retryAfterSeconds: 3 });
+    const refused = await failure(drain(new OpenAIBackend({ modelId: 'm', baseURL: await closedPort() }).streamFromContext(new UserMessage('x'), new History())));
+    expect(refused).toBeInstanceOf(BackendConnectionError);
+    expect(tracing.spansNamed('chat').map((span) => span.attributes['error.type'])).toEqual(['BackendHttpError', 'BackendConnectionError']);
+  });
+
   it('a stream that stalls past timeoutMs is a BackendTimeoutError', async () => {
     server.handle((_, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
