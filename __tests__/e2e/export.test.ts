@@ -130,16 +130,8 @@ describe('Down: nothing listens on the endpoint', () => {
     expect(warnings.join()).not.toContain('do-not-print');
   });
 
-  it('a collector that never answers: the queue limit holds while spans keep coming, drops are counted and reported', async () => {
-    const hung = await hungServer();
-    try {
-      traced({
-        OTEL_EXPORTER_OTLP_ENDPOINT: hung.endpoint,
-        OTEL_SERVICE_NAME: 'e2e-queue',
-        OTEL_BSP_MAX_QUEUE_SIZE: '50',
-        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10',
-        OTEL_EXPORTER_OTLP_TIMEOUT: '60000',
-      });
+  it('a collector that never answers: the queue limit holds while spans keep coming, drops are counted and reported', () =>
+    withHungCollector({ OTEL_SERVICE_NAME: 'e2e-queue', OTEL_BSP_MAX_QUEUE_SIZE: '50', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10' }, async (endpoint) => {
       let maxQueued = 0;
       const results: string[][] = [];
       for (let i = 0; i < 40; i++) {
@@ -147,28 +139,16 @@ describe('Down: nothing listens on the endpoint', () => {
         maxQueued = Math.max(maxQueued, getTelemetryExportStats().queued);
       }
       expect(results[39]).toEqual(['answer to 39 1', 'answer to 39 2']);
-      const stats = getTelemetryExportStats();
       expect(maxQueued).toBe(50);
       // 280 spans produced; every one is accounted for: still queued (or in flight), exported, failed, or dropped.
-      expect(stats).toEqual({ exported: 0, failed: 0, queued: 50, dropped: 40 * SPANS_PER_SESSION - 50 });
-      expect(warnings.filter((warning) => warning.includes('OTEL_BSP_MAX_QUEUE_SIZE=50') && warning.includes(hung.endpoint))).toHaveLength(1);
-    } finally {
-      await shutdownTelemetry(200);
-      await hung.close();
-    }
-  });
+      expect(getTelemetryExportStats()).toEqual({ exported: 0, failed: 0, queued: 50, dropped: 40 * SPANS_PER_SESSION - 50 });
+      expect(warnings.filter((warning) => warning.includes('OTEL_BSP_MAX_QUEUE_SIZE=50') && warning.includes(endpoint))).toHaveLength(1);
+    }));
 });
 
 describe('Hung: the collector accepts connections and never answers', () => {
-  it('forceFlush and shutdown return within the configured bound, with a warning, never rejecting', async () => {
-    const hung = await hungServer();
-    try {
-      traced({
-        OTEL_EXPORTER_OTLP_ENDPOINT: hung.endpoint,
-        OTEL_SERVICE_NAME: 'e2e-hung',
-        OTEL_EXPORTER_OTLP_TIMEOUT: '60000', // the exporter alone would wait a minute
-        MELLEA_TRACE_FLUSH_TIMEOUT: '300',
-      });
+  it('forceFlush and shutdown return within the configured bound, with a warning, never rejecting', () =>
+    withHungCollector({ OTEL_SERVICE_NAME: 'e2e-hung', MELLEA_TRACE_FLUSH_TIMEOUT: '300' }, async (_endpoint, connections) => {
       expect(await runSession()).toEqual(['answer to write 1', 'answer to write 2']);
       let started = Date.now();
       await expect(forceFlushTelemetry()).resolves.toBeUndefined();
@@ -179,13 +159,25 @@ describe('Hung: the collector accepts connections and never answers', () => {
       // Bounded by MELLEA_TRACE_FLUSH_TIMEOUT (300 ms), far below the exporter's 60 s; generous slack for a loaded CI box.
       expect(flushMs).toBeLessThan(10_000);
       expect(shutdownMs).toBeLessThan(10_000);
-      expect(hung.connections()).toBeGreaterThan(0);
-        expect(warnings.some((warning) => warning.includes('did not finish within 300 ms'))).toBe(true);
-    } finally {
-      await hung.close();
-    }
-  });
+      expect(connections()).toBeGreaterThan(0);
+      expect(warnings.some((warning) => warning.includes('did not finish within 300 ms'))).toBe(true);
+    }));
 });
+
+/** Runs `body` with both scopes exporting to a collector that never answers (the exporter alone would wait 60 s). */
+async function withHungCollector(
+  env: Record<string, string>,
+  body: (endpoint: string, connections: () => number) => Promise<void>,
+): Promise<void> {
+  const hung = await hungServer();
+  try {
+    traced({ OTEL_EXPORTER_OTLP_ENDPOINT: hung.endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '60000', ...env });
+    await body(hung.endpoint, hung.connections);
+  } finally {
+    await shutdownTelemetry(200);
+    await hung.close();
+  }
+}
 
 describe('Restart: the collector is down, then comes back on the same port', () => {
   it('spans ended after it came back are delivered', async () => {
