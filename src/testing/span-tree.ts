@@ -60,13 +60,20 @@ export const DEFAULT_TREE_ATTRIBUTES = [
 
 /**
  * Renders finished spans as an indented tree like the spec's "Span hierarchy" diagram: each span with its
- * tracer, then the chosen attributes in brackets.
+ * tracer, then the chosen attributes in brackets. `attributes` is a list of keys for every span, or a function
+ * choosing the keys per span (e.g. by `node.scope`).
+ *
+ * @example
+ * formatSpanTree(tracing.spans, {
+ *   attributes: (node) => (node.scope === 'mellea.backend' ? ['gen_ai.usage.input_tokens'] : ['mellea.action_type']),
+ * });
  */
 export function formatSpanTree(
   spans: readonly ReadableSpan[],
-  options: { attributes?: readonly string[] } = {},
+  options: { attributes?: readonly string[] | ((node: SpanNode) => readonly string[]) } = {},
 ): string {
-  const keys = options.attributes ?? DEFAULT_TREE_ATTRIBUTES;
+  const chosen = options.attributes ?? DEFAULT_TREE_ATTRIBUTES;
+  const keysFor = typeof chosen === 'function' ? chosen : () => chosen;
   const lines: string[] = [];
   const visit = (node: SpanNode, prefix: string, last: boolean, root: boolean): void => {
     const branch = root ? '' : last ? '└── ' : '├── ';
@@ -74,7 +81,7 @@ export function formatSpanTree(
     lines.push(`${label.padEnd(30)} (${node.scope})`);
     const childPrefix = root ? '' : prefix + (last ? '    ' : '│   ');
     const attributePrefix = childPrefix + (node.children.length > 0 ? '│ ' : '  ');
-    for (const key of keys) {
+    for (const key of keysFor(node)) {
       const value = node.attributes[key];
       if (value !== undefined) lines.push(`${attributePrefix.padEnd(30)}   [${key}=${formatValue(value)}]`);
     }

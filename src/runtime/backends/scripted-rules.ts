@@ -36,6 +36,12 @@ export function entitiesOf(text: string): string[] {
   return found;
 }
 
+/** `location` when the name follows in/from/at/near, else `person`. */
+export function entityKindOf(text: string, name: string): 'person' | 'location' {
+  const before = text.slice(0, Math.max(0, text.indexOf(name))).trimEnd();
+  return /\b(in|from|at|near)$/i.test(before) ? 'location' : 'person';
+}
+
 /** What a JSON answer is built from: the request's text (for sentiment and entities). */
 export interface AnswerHints {
   readonly text: string;
@@ -61,7 +67,7 @@ export function valueForSchema(schema: JsonSchema, hints: AnswerHints, key = '')
     case 'array': {
       const items = (schema['items'] ?? { type: 'string' }) as JsonSchema;
       const names = hints.entities.length > 0 ? hints.entities : ['none'];
-      if (items['type'] === 'object') return names.map((name) => entityObject(items, name));
+      if (items['type'] === 'object') return names.map((name) => entityObject(items, name, hints.text));
       return items['type'] === 'string' || items['type'] === undefined ? [...names] : [valueForSchema(items, hints, key)];
     }
     case 'number':
@@ -85,13 +91,13 @@ function stringFor(key: string, hints: AnswerHints): string {
 }
 
 /** One entity as an object: name-like properties get the name, type-like ones a guessed kind. */
-function entityObject(schema: JsonSchema, name: string): Record<string, unknown> {
+function entityObject(schema: JsonSchema, name: string, text: string): Record<string, unknown> {
   const properties = (schema['properties'] ?? {}) as Record<string, JsonSchema>;
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(properties)) {
     if (/^(name|text|entity|value)$/i.test(key)) out[key] = name;
     else if (/type|kind|label|category/i.test(key)) {
-      const kind = name.includes(' ') ? 'person' : 'location';
+      const kind = entityKindOf(text, name);
       out[key] = Array.isArray(child['enum']) ? pickOption(child['enum'], kind, key) : kind;
     } else out[key] = valueForSchema(child, hintsFor(name), key);
   }
