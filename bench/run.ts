@@ -2,11 +2,11 @@
  * `npm run bench`: runs each measurement group in a Node process of its own (--expose-gc), prints one table
  * and a verdict line per target, and writes every number to bench/results/latest.json.
  *
- * Usage: npm run bench [-- --only cpu,disabled] [-- --out path.json] [-- --strict]
+ * Usage: npm run bench [-- --only cpu,disabled] [-- --out path.json] [-- --strict] [-- --update-docs]
  * Groups: context, disabled, cpu, memory, export, export-plain.
  */
 import { execFileSync, fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { GroupReport, RowStats } from './lib/harness';
@@ -82,13 +82,14 @@ async function main(): Promise<void> {
   const verdicts: Verdict[] = judge(reports);
   const rows = selected.flatMap((group) => (reports[group]?.rows ?? []).map((row: RowStats) => ({ group, ...row })));
   const cores = cpus().length;
-  console.log(
+  const printed = [
     `Node ${process.version}, ${cores} cores, load average ${loadBefore[0]!.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`,
-  );
-  console.log(formatTable(rows, reports));
-  console.log('');
-  for (const verdict of verdicts)
-    console.log(`${verdict.pass ? 'PASS' : 'MISS'}  ${verdict.target}: ${verdict.measured}`);
+    formatTable(rows, reports),
+    '',
+    ...verdicts.map((verdict) => `${verdict.pass ? 'PASS' : 'MISS'}  ${verdict.target}: ${verdict.measured}`),
+  ].join('\n');
+  console.log(printed);
+  if (process.argv.includes('--update-docs')) updateDocs(printed);
 
   const result = {
     date: startedAt.toISOString(),
@@ -109,6 +110,20 @@ async function main(): Promise<void> {
   console.log(`\nnumbers written to ${out} (${result.seconds.toFixed(0)} s)`);
   // A missed target is a finding, printed above; --strict turns it into a failing exit code (for CI).
   if (process.argv.includes('--strict') && verdicts.some((verdict) => !verdict.pass)) process.exitCode = 1;
+}
+
+const DOCS = join('docs', 'performance.md');
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+/** Puts the printed output between the result markers of docs/performance.md. */
+function updateDocs(printed: string): void {
+  const text = readFileSync(DOCS, 'utf8');
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start === -1 || end < start) throw new Error(`${DOCS} has no ${START} … ${END} block`);
+  writeFileSync(DOCS, `${text.slice(0, start + START.length)}\n\n\`\`\`\n${printed}\n\`\`\`\n\n${text.slice(end)}`);
+  console.log(`results written to ${DOCS}`);
 }
 
 main().catch((error: unknown) => {

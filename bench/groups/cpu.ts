@@ -133,7 +133,7 @@ runGroup(async () => {
       call: () => decoratedNested.act(ACTION, OPTIONS),
     },
   ];
-  const stats = await measureRows(rows, { rounds: 11, warmupRounds: 3, batchMs: 40 });
+  const stats = await measureRows(rows, { rounds: 21, warmupRounds: 3, batchMs: 25 });
   await sampled.provider.forceFlush();
   await sampledOut.provider.forceFlush();
   return {

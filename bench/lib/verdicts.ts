@@ -49,6 +49,7 @@ export function comparison(
 }
 
 const fixed = (value: number, digits = 2): string => value.toFixed(digits);
+const signed = (value: number, digits = 2): string => `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 
 export function judge(reports: Reports): Verdict[] {
   const verdicts: Verdict[] = [];
@@ -60,7 +61,7 @@ export function judge(reports: Reports): Verdict[] {
     verdicts.push({
       target: `disabled (${flavour}) adds <= 20 ns per call over bare`,
       pass: result.deltaNs <= 20,
-      measured: `+${fixed(result.deltaNs, 1)} ns (bare ${fixed(rowOf(disabled, `bare.${flavour}`)!.medianNs, 1)} ns)`,
+      measured: `${signed(result.deltaNs, 1)} ns (bare ${fixed(rowOf(disabled, `bare.${flavour}`)!.medianNs, 1)} ns)`,
     });
     verdicts.push({
       target: `stretch: disabled (${flavour}) <= 1.10x bare`,
@@ -95,7 +96,7 @@ export function judge(reports: Reports): Verdict[] {
     verdicts.push({
       target: 'no heap growth between 500k and 1M calls (<= 0.25 B/call, V8 noise)',
       pass: growth / 500_000 <= 0.25,
-      measured: `${growth >= 0 ? '+' : ''}${fixed(growth / 1024, 1)} KiB (${fixed(growth / 500_000, 3)} B/call)`,
+      measured: `${signed(growth / 1024, 1)} KiB (${signed(growth / 500_000, 3)} B/call)`,
     });
   }
 
