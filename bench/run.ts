@@ -6,17 +6,18 @@
  * Groups: context, disabled, cpu, memory, export, export-plain.
  */
 import { execFileSync, fork } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { GroupReport, RowStats } from './lib/harness';
 import { judge, type Verdict } from './lib/verdicts';
 import { formatTable } from './lib/table';
 
-const GROUPS = ['context', 'disabled', 'cpu', 'memory', 'export', 'export-plain'] as const;
+const GROUPS = ['context', 'context-dist', 'disabled', 'cpu', 'memory', 'export', 'export-plain'] as const;
 /** The script and arguments of each group (both export groups share one script). */
 const SCRIPTS: Record<GroupName, [string, ...string[]]> = {
   context: ['context'],
+  'context-dist': ['context', 'dist'],
   disabled: ['disabled'],
   cpu: ['cpu'],
   memory: ['memory'],
@@ -71,7 +72,12 @@ async function main(): Promise<void> {
   const out = resolve(
     argument('out') ?? join('bench', 'results', only === undefined ? 'latest.json' : 'partial.tmp.json'),
   );
-  const selected = GROUPS.filter((group) => only === undefined || only.includes(group));
+  const selected = GROUPS.filter((group) => only === undefined || only.includes(group)).filter((group) => {
+    // The import check of the built package needs a build; without one it is skipped, and said so.
+    if (group !== 'context-dist' || existsSync(join('dist', 'index.js'))) return true;
+    process.stderr.write('bench: context-dist skipped (no dist/index.js; run npm run build first)\n');
+    return false;
+  });
   const startedAt = new Date();
   const loadBefore = loadavg();
   const reports: Reports = {};

@@ -3,10 +3,25 @@
  * registered, is the SDK loaded — and what a registered AsyncLocalStorage context manager costs every awaited
  * promise in the process. The two await rows run one after the other, not interleaved: turning promise hooks
  * on and off deoptimises the code that uses promises, which would charge both rows for the switching.
+ *
+ * With `dist` on the command line (group "context-dist") it imports the built package (dist/index.js) instead of
+ * the compiled source, and only checks the import. One import per process: the package keeps its state on
+ * globalThis, so a second copy would find the first one's.
  */
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
-import { isApplicationTracingEnabled, isBackendTracingEnabled } from '../../src';
 import { measureRows, runGroup, type Row } from '../lib/harness';
+
+const BUILT = process.argv.includes('dist');
+/** The built package, as users import it. */
+export const DIST_ENTRY = resolve('dist', 'index.js');
+const SOURCE_ENTRY = join(__dirname, '..', '..', 'src', 'index.js');
+
+interface TracingStatus {
+  isApplicationTracingEnabled(): boolean;
+  isBackendTracingEnabled(): boolean;
+}
 
 const PROBE = createContextKey('bench.context-probe');
 
@@ -25,15 +40,27 @@ function loadedModules(fragment: string): string[] {
   return Object.keys(require.cache).filter((path) => path.includes(fragment));
 }
 
+async function importCheck(entry: string, pkg: TracingStatus) {
+  const afterImport = await contextPropagates();
+  return {
+    entry: relative(process.cwd(), entry),
+    tracingOff: !pkg.isApplicationTracingEnabled() && !pkg.isBackendTracingEnabled(),
+    contextManagerRegistered: afterImport.sync || afterImport.afterAwait,
+    sdkLoaded: loadedModules('@opentelemetry/sdk-trace').length > 0,
+    contextHooksLoaded: loadedModules('@opentelemetry/context-async-hooks').length > 0,
+  };
+}
+
 async function noop(): Promise<number> {
   return 1;
 }
 
 runGroup(async () => {
-  const tracingOff = !isApplicationTracingEnabled() && !isBackendTracingEnabled();
-  const afterImport = await contextPropagates();
-  const sdkLoaded = loadedModules('@opentelemetry/sdk-trace').length > 0;
-  const contextHooksLoaded = loadedModules('@opentelemetry/context-async-hooks').length > 0;
+  const entry = BUILT ? DIST_ENTRY : SOURCE_ENTRY;
+  if (!existsSync(entry)) throw new Error(`${entry} does not exist (npm run build)`);
+  const pkg = require(entry) as TracingStatus;
+  const importWithTracingOff = await importCheck(entry, pkg);
+  if (BUILT) return { group: 'context-dist', importWithTracingOff };
 
   const options = { rounds: 9, warmupRounds: 4, batchMs: 30 };
   const without: Row = {
@@ -61,12 +88,7 @@ runGroup(async () => {
   return {
     group: 'context',
     rows: [withoutStats!, withStats!],
-    importWithTracingOff: {
-      tracingOff,
-      contextManagerRegistered: afterImport.sync || afterImport.afterAwait,
-      sdkLoaded,
-      contextHooksLoaded,
-    },
+    importWithTracingOff,
     probeSanity: { withRegisteredManager },
   };
 });

@@ -100,21 +100,16 @@ export function judge(reports: Reports): Verdict[] {
     });
   }
 
-  const context = reports.context;
-  if (context !== undefined) {
-    const imported = context.importWithTracingOff as {
-      contextManagerRegistered: boolean;
-      sdkLoaded: boolean;
-      contextHooksLoaded: boolean;
-    };
-    const awaits = rowOf(context, 'await.async-local-storage');
-    const cost = awaits && comparison(context, awaits);
+  const imports = [reports.context, reports['context-dist']].filter((report) => report !== undefined);
+  if (imports.length > 0) {
+    const checks = imports.map((report) => report.importWithTracingOff as ImportCheck);
+    const awaits = rowOf(reports.context, 'await.async-local-storage');
+    const cost = awaits && comparison(reports.context, awaits);
     verdicts.push({
       target: 'import with tracing off registers no async context manager',
-      pass: !imported.contextManagerRegistered,
+      pass: checks.every((check) => check.tracingOff && !check.contextManagerRegistered),
       measured:
-        `registered: ${imported.contextManagerRegistered ? 'yes' : 'no'}, SDK loaded: ${imported.sdkLoaded ? 'yes' : 'no'}, ` +
-        `context-async-hooks loaded: ${imported.contextHooksLoaded ? 'yes' : 'no'}` +
+        checks.map(describeImport).join('; ') +
         (cost ? `; an AsyncLocalStorage manager would make each await ${fixed(cost.ratio, 1)}x slower` : ''),
     });
   }
@@ -141,5 +136,22 @@ export function describeExport(report: GroupReport): string {
   return (
     `${report.delivered}/${report.produced} delivered, ${dropped} dropped` +
     (dropped > 0 ? ` (${firstSecond} in the first second)` : '')
+  );
+}
+
+interface ImportCheck {
+  entry: string;
+  tracingOff: boolean;
+  contextManagerRegistered: boolean;
+  sdkLoaded: boolean;
+  contextHooksLoaded: boolean;
+}
+
+const yesNo = (value: boolean): string => (value ? 'yes' : 'no');
+
+function describeImport(check: ImportCheck): string {
+  return (
+    `${check.entry}: tracing off ${yesNo(check.tracingOff)}, manager registered ${yesNo(check.contextManagerRegistered)}, ` +
+    `SDK loaded ${yesNo(check.sdkLoaded)}, context-async-hooks loaded ${yesNo(check.contextHooksLoaded)}`
   );
 }
