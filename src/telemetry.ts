@@ -77,7 +77,11 @@ function sdkPipeline(config: TelemetryConfig): Pipeline | undefined {
     pipeline.uninstallExitFlush = installExitFlush({
       hasPendingSpans: runtime.hasPendingSpans,
       admittedSpans: runtime.admittedSpans,
-      flush: (keepAlive) => bounded(() => runtime.forceFlush(), config.flushTimeoutMs, 'flush', keepAlive),
+      flush: async (keepAlive) => {
+        // An export in flight keeps the process alive until its deadline: at exit, no longer than the flush bound.
+        runtime.limitExportTime(config.flushTimeoutMs);
+        await bounded(() => runtime.forceFlush(), config.flushTimeoutMs, 'flush', keepAlive);
+      },
     });
   }
   return pipeline;

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { SPANS_PER_SESSION } from './fixtures/session';
 import { FIXTURES, printed, runChild, startChild, telemetryWarnings } from './support/child';
-import { closedPort, only, Receiver } from './support/receiver';
+import { closedPort, hungServer, only, Receiver } from './support/receiver';
 
 jest.setTimeout(60_000);
 
@@ -89,6 +89,41 @@ describe('Exit: spans are flushed without an explicit shutdown', () => {
     await runChild(SCRIPT, { args: ['end', '1'], env: { ...TRACED, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint, OTEL_SERVICE_NAME: 'exit-control' } });
     await receiver.waitForCount('exit-control', SPANS_PER_SESSION);
     expect(receiver.spansOf('exit-opt-out')).toEqual([]);
+  });
+
+  it('a collector that hangs cannot hold a finished script open past MELLEA_TRACE_FLUSH_TIMEOUT', async () => {
+    const hung = await hungServer();
+    try {
+      const started = Date.now();
+      const result = await runChild(SCRIPT, {
+        args: ['end', '1'],
+        env: { ...TRACED, OTEL_EXPORTER_OTLP_ENDPOINT: hung.endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '60000', MELLEA_TRACE_FLUSH_TIMEOUT: '500' },
+      });
+      expect(result).toMatchObject({ code: 0, signal: null });
+      expect(printed(result.stdout, 'results')).toEqual(expectedResults('end', 1));
+      expect(hung.connections()).toBeGreaterThan(0);
+      // The exporter alone would keep the process alive for its 60 s deadline; the exit flush caps it at ~0.5 s.
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      await hung.close();
+    }
+  });
+
+  it('SIGTERM while the collector hangs: the flush gives up at the bound and the signal still kills', async () => {
+    const hung = await hungServer();
+    try {
+      const child = startChild(SCRIPT, {
+        args: ['wait', '1'],
+        env: { ...TRACED, OTEL_EXPORTER_OTLP_ENDPOINT: hung.endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '60000', MELLEA_TRACE_FLUSH_TIMEOUT: '500' },
+      });
+      await child.waitForLine(/^ready$/);
+      const signalled = Date.now();
+      child.process.kill('SIGTERM');
+      expect(await child.exited).toMatchObject({ code: null, signal: 'SIGTERM' });
+      expect(Date.now() - signalled).toBeLessThan(30_000);
+    } finally {
+      await hung.close();
+    }
   });
 });
 

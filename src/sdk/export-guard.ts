@@ -72,6 +72,13 @@ export class ExportGuard {
     };
   }
 
+  /**
+   * From now on, exports give up after `timeoutMs` (a fresh exporter, for the next export). Used before the exit
+   * flush: an export in flight holds the process open until its deadline, so the deadline must not outlast the
+   * flush bound when the collector hangs.
+   */
+  limitExportTime: (timeoutMs: number) => void = () => undefined;
+
   /** Settles a flush or shutdown: an export failure was already reported, anything else is rethrown. */
   settle(work: Promise<void>): Promise<void> {
     return work.catch((error: unknown) => {
@@ -87,14 +94,19 @@ export class ExportGuard {
    * makes the next one on a fresh exporter — a new connection, instead of one stuck in the reconnect backoff that
    * an outage left behind (gRPC's grows to two minutes), so spans ended after the collector came back get through.
    */
-  exporter(create: () => SpanExporter): SpanExporter {
+  exporter(create: (timeoutMs?: number) => SpanExporter): SpanExporter {
+    let timeoutMs: number | undefined;
     let inner = create();
     let stale = false;
+    this.limitExportTime = (limit) => {
+      timeoutMs = limit;
+      stale = true;
+    };
     const current = (): SpanExporter => {
       if (stale) {
         stale = false;
         const retired = inner;
-        inner = create();
+        inner = create(timeoutMs);
         retired.shutdown().catch(() => undefined);
       }
       return inner;

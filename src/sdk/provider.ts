@@ -19,6 +19,8 @@ export interface SdkRuntime {
   hasPendingSpans(): boolean;
   /** How many spans were ever queued for OTLP export. */
   admittedSpans(): number;
+  /** Caps the time of each later export at `timeoutMs` (before the exit flush). */
+  limitExportTime(timeoutMs: number): void;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -83,9 +85,8 @@ function createSampler(base: SdkTraceBase, { name, ratio }: TelemetryConfig['sam
 }
 
 /** The OTLP exporter for the configured protocol, with endpoint, headers and timeout from the config. */
-function createOtlpExporter(config: TelemetryConfig, module: unknown): SpanExporter {
+function createOtlpExporter(config: TelemetryConfig, module: unknown, timeoutMillis = config.otlpTimeoutMs): SpanExporter {
   const url = config.otlpEndpoint!;
-  const timeoutMillis = config.otlpTimeoutMs;
   const headers = { ...config.otlpHeaders };
   if (config.otlpProtocol === 'http/protobuf') {
     const { OTLPTraceExporter } = module as typeof import('@opentelemetry/exporter-trace-otlp-proto');
@@ -119,7 +120,7 @@ export function createSdkRuntime(config: TelemetryConfig): SdkRuntime | undefine
   if (config.otlpEndpoint !== undefined && sdk.otlp !== undefined) {
     try {
       guard = new ExportGuard(config.otlpEndpoint, config.batch.maxQueueSize);
-      const exporter = guard.exporter(() => createOtlpExporter(config, sdk.otlp));
+      const exporter = guard.exporter((timeoutMs) => createOtlpExporter(config, sdk.otlp, timeoutMs));
       spanProcessors.push(guard.processor(new base.BatchSpanProcessor(exporter, { ...config.batch })));
     } catch (error) {
       guard = undefined;
@@ -145,6 +146,9 @@ export function createSdkRuntime(config: TelemetryConfig): SdkRuntime | undefine
     stats,
     hasPendingSpans: () => stats.queued > 0,
     admittedSpans: () => guard?.admitted ?? 0,
+    limitExportTime: (timeoutMs) => {
+      if (timeoutMs < config.otlpTimeoutMs) guard?.limitExportTime(timeoutMs);
+    },
     forceFlush: () => settle(provider.forceFlush()),
     shutdown: () => settle(provider.shutdown()),
   };
