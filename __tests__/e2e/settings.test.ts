@@ -2,8 +2,10 @@
  * The standard OTEL_* settings as read into the frozen config: precedence, defaults, and one clear warning for
  * each malformed value (naming the variable and the value used instead; header values never printed).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { configureTelemetry, getTelemetryConfig, readTelemetryConfig, reloadTelemetryConfig } from '../../src';
+import { configureTelemetry, ENV, getTelemetryConfig, readTelemetryConfig, reloadTelemetryConfig } from '../../src';
 import { captureWarnings } from '../support/warnings';
 
 const warnings = captureWarnings();
@@ -139,5 +141,25 @@ describe('the config object', () => {
     configureTelemetry({ flushOnExit: false, flushTimeoutMs: 250, application: true });
     reloadTelemetryConfig({ MELLEA_TRACE_FLUSH_ON_EXIT: 'true', MELLEA_TRACE_FLUSH_TIMEOUT: '9000', MELLEA_TRACE_APPLICATION: 'false' });
     expect(getTelemetryConfig()).toMatchObject({ flushOnExit: false, flushTimeoutMs: 250, application: true });
+  });
+});
+
+describe('.env.example', () => {
+  const lines = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8').split('\n');
+  /** `NAME=value` of every variable this package reads, whether the line is commented out or not. */
+  const documented = Object.fromEntries(
+    lines.flatMap((line) => {
+      const match = /^#?\s*([A-Z_]+)=(.*)$/.exec(line.trim());
+      return match && (Object.values(ENV) as string[]).includes(match[1]!) ? [[match[1]!, match[2]!]] : [];
+    }),
+  );
+
+  it('lists every variable this package reads', () => {
+    expect(Object.keys(documented).sort()).toEqual([...Object.values(ENV)].sort());
+  });
+
+  it('every example value is valid (all lines uncommented: no warning)', () => {
+    readTelemetryConfig(documented);
+    expect(warnings).toEqual([]);
   });
 });
