@@ -160,6 +160,10 @@ export function configureTelemetry(options: TelemetryOptions = {}): TelemetryCon
  * What happened to spans on the OTLP path of the provider this package built: exported, failed (collector
  * unreachable), dropped (queue full) and queued now. All zero without an OTLP endpoint or with an
  * application-provided provider.
+ *
+ * @example
+ * const { failed, dropped } = getTelemetryExportStats();
+ * if (failed + dropped > 0) logger.warn(`tracing lost ${failed + dropped} spans`);
  */
 export function getTelemetryExportStats(): ExportStats {
   const stats = lifecycle().pipeline?.stats;
@@ -212,6 +216,10 @@ export function overrideTracing(
 /**
  * Exports every finished span that is still buffered. Never rejects; resolves after at most `timeoutMs`
  * (default `MELLEA_TRACE_FLUSH_TIMEOUT`, 5000 ms) even when the collector hangs.
+ *
+ * @example
+ * // end of a serverless handler: the platform may freeze the process once it returns
+ * await forceFlushTelemetry();
  */
 export async function forceFlushTelemetry(timeoutMs?: number): Promise<void> {
   const current = lifecycle();
@@ -222,6 +230,12 @@ export async function forceFlushTelemetry(timeoutMs?: number): Promise<void> {
 /**
  * Flushes and stops the exporters, and turns both scopes off. Never rejects; resolves after at most `timeoutMs`
  * (default `MELLEA_TRACE_FLUSH_TIMEOUT`, 5000 ms). An application-provided provider is flushed, not shut down.
+ *
+ * @example
+ * process.on('SIGTERM', () => server.close(async () => {
+ *   await shutdownTelemetry();
+ *   process.exit(0);
+ * }));
  */
 export async function shutdownTelemetry(timeoutMs?: number): Promise<void> {
   const current = lifecycle();
