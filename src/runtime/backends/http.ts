@@ -76,14 +76,15 @@ export function injectTraceContext(headers: Record<string, string>): void {
 export class ModelHttpClient {
   private readonly baseURL: string;
   private readonly timeoutMs: number;
-  private readonly headers: Readonly<Record<string, string>>;
-  private readonly secrets: readonly string[];
+  // #private: the auth header and the secrets list are unreachable from outside (no inspect, no enumeration).
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #secrets: readonly string[];
 
   constructor(options: ModelHttpClientOptions) {
     this.baseURL = options.baseURL.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs;
-    this.headers = { ...options.headers };
-    this.secrets = secretValues(this.headers);
+    this.#headers = { ...options.headers };
+    this.#secrets = secretValues(this.#headers);
   }
 
   /** POSTs `body` to `path` and returns the parsed JSON answer. */
@@ -149,7 +150,7 @@ export class ModelHttpClient {
   /** `text` with every secret header value (and any `Bearer` token) replaced by `[REDACTED]`. */
   redact(text: string): string {
     let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
+    for (const secret of this.#secrets) out = out.split(secret).join(REDACTED);
     return out.replace(/(Bearer|Basic)\s+[^\s"',;]+/gi, `$1 ${REDACTED}`);
   }
 
@@ -160,7 +161,8 @@ export class ModelHttpClient {
    */
   private open(path: string, body: unknown, accept: string, callerSignal: AbortSignal | undefined) {
     const endpoint = this.endpoint(path);
-    const headers: Record<string, string> = { ...this.headers, 'content-type': 'application/json', accept };
+    const payload = JSON.stringify(body); // before the timer: a body that cannot be serialised leaves nothing behind
+    const headers: Record<string, string> = { ...this.#headers, 'content-type': 'application/json', accept };
     injectTraceContext(headers);
     const controller = new AbortController();
     let timedOut = false;
@@ -175,7 +177,7 @@ export class ModelHttpClient {
       if (callerSignal?.aborted) return callerSignal.reason ?? error;
       return this.connectionError(error, endpoint);
     };
-    const init = { method: 'POST', headers, body: JSON.stringify(body), signal: controller.signal };
+    const init = { method: 'POST', headers, body: payload, signal: controller.signal };
     const response = fetch(`${this.baseURL}${path}`, init).then(
       async (answer) => {
         if (!answer.ok) throw await this.httpError(answer, endpoint).catch(translate);
