@@ -166,6 +166,7 @@ export class ModelHttpClient {
     injectTraceContext(headers);
     const controller = new AbortController();
     let timedOut = false;
+    // Ref'd on purpose (an in-flight request keeps the process alive anyway) and always cleared by close().
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort(new DOMException(`no answer within ${this.timeoutMs} ms`, 'TimeoutError'));
