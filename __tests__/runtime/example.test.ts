@@ -226,7 +226,7 @@ describe.each([
       OPENAI_API_KEY: 'sk-example-test-key',
       MELLEA_TRACE_CONSOLE: 'true',
     });
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code, stderr, stdout: code === 0 ? '' : stdout }).toEqual({ code: 0, stderr: '', stdout: '' });
     const acts = treeOf(stdout)[0]!.children;
     expect(acts.map((node) => node.attributes['mellea.action_type'])).toEqual(['Instruction', 'GenerativeSlot', 'GenerativeSlot', 'Message', 'Message']);
     const chats = acts.flatMap((act) => act.children).filter((node) => node.name === 'chat');

@@ -137,8 +137,8 @@ export class Session {
   }
 
   /**
-   * Checks `output` against each requirement (one `requirement_validation` span each; an LLM-judged one has the
-   * judge's `chat` span beneath it). The judge sees the current context followed by the output.
+   * Checks `output` against each requirement, one after another in order (one `requirement_validation` span each;
+   * an LLM-judged one has the judge's `chat` span beneath it). The judge sees the current context, then the output.
    */
   validate(requirements: readonly RequirementLike[], output: string): Promise<ValidationResult[]> {
     return this.checkAll(toRequirements(requirements), output, judgeContext(this.ctx, [], output));
@@ -157,8 +157,11 @@ export class Session {
     return new ValidationResult(requirement, parseJudgeAnswer(answer.value), answer.value, 'model');
   }
 
-  private checkAll(requirements: readonly Requirement[], output: string, judgeCtx: GenerationContext): Promise<ValidationResult[]> {
-    return Promise.all(requirements.map((requirement) => this.validateRequirement(requirement, output, judgeCtx)));
+  /** One requirement after another, in order: the spans then read in the order the requirements were given. */
+  private async checkAll(requirements: readonly Requirement[], output: string, judgeCtx: GenerationContext): Promise<ValidationResult[]> {
+    const results: ValidationResult[] = [];
+    for (const requirement of requirements) results.push(await this.validateRequirement(requirement, output, judgeCtx));
+    return results;
   }
 
   private generateOptions(callOptions: GenerateOptions | undefined, format: unknown): GenerateOptions | undefined {
