@@ -53,3 +53,13 @@ export {
   type ScriptEntry,
   type ScriptedBackendOptions,
 } from './backends/scripted';
+export { OpenAIBackend, type OpenAIBackendOptions } from './backends/openai';
+export { OllamaModelBackend, type OllamaModelBackendOptions } from './backends/ollama';
+export {
+  BackendError,
+  BackendHttpError,
+  BackendConnectionError,
+  BackendTimeoutError,
+  BackendResponseError,
+} from './backends/errors';
+export { injectTraceContext, type HttpBackendOptions } from './backends/http';
