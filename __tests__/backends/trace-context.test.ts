@@ -42,6 +42,14 @@ describe('without a global propagator', () => {
       expect(headers['tracestate']).toBeUndefined();
     });
 
+    it('parallel calls each send their own chat span as the parent', async () => {
+      server.handle((_, res) => void setTimeout(() => sendJson(res, 200, answer), 20));
+      await Promise.all([call(), call(), call()]);
+      const sent = server.requests.map((request) => request.headers['traceparent']).sort();
+      expect(new Set(sent).size).toBe(3);
+      expect(sent).toEqual(tracing().spansNamed('chat').slice(-3).map(traceparentOf).sort());
+    });
+
     it('continues an incoming trace: same trace id, its tracestate forwarded', async () => {
       const remote = trace.setSpanContext(ROOT_CONTEXT, {
         traceId: '0af7651916cd43dd8448eb211c80319c',
