@@ -178,6 +178,16 @@ describe('instruct and chat', () => {
     expect(tracing.spans).toHaveLength(0);
   });
 
+  it("act uses an Instruction's own format: parsed value, has_format on aact and chat", async () => {
+    const format = { type: 'object', properties: { sentiment: { type: 'string' } }, required: ['sentiment'] };
+    const result = await new Session(new ScriptedBackend()).act(new Instruction('Rate this: I love it', { format }));
+    expect(result.value).toEqual({ sentiment: 'positive' });
+    expect(tracing.span('chat').attributes['mellea.has_format']).toBe(true);
+    expect(tracing.span('aact').attributes['mellea.has_format']).toBe(true);
+    const prompt = new Instruction('Rate this: I love it', { format }).toMessages()[0]!.content;
+    expect(prompt).toBe(`Rate this: I love it\n\nAnswer with JSON only, matching this JSON schema: ${JSON.stringify(format)}`);
+  });
+
   it('chat returns the assistant message and appends both turns to a chat context', async () => {
     const session = new Session(new ScriptedBackend(), { ctx: new ChatContext() });
     const reply = await session.chat('Hello');

@@ -7,7 +7,7 @@
 import { traceApplication } from '../../decorators/trace-application';
 import { traceMethods } from '../../decorators/trace-methods';
 import { GenerativeSlot } from '../generative-slot';
-import { SPAN_AACT, SPAN_REQUIREMENT_VALIDATION, SPAN_SESSION_CONTEXT } from '../semconv';
+import { ATTR_MELLEA_HAS_FORMAT, SPAN_AACT, SPAN_REQUIREMENT_VALIDATION, SPAN_SESSION_CONTEXT } from '../semconv';
 import { Instruction, Message, type InstructionOptions } from './components';
 import { ChatContext, SimpleContext, type Context } from './context';
 import { jsonSchemaOf, parseFormatted } from './format';
@@ -41,7 +41,7 @@ export interface SessionActOptions {
   /**
    * A declared output format — a JSON schema object or a Standard-Schema validator (e.g. a zod schema). The
    * output is parsed as JSON and validated; `value` is the parsed value. A failure is a `FormatError`.
-   * Default: the GenerativeSlot's format.
+   * Default: the GenerativeSlot's or Instruction's format.
    */
   readonly format?: unknown;
   /** Backend options for this call (merged over the session's). */
@@ -101,7 +101,7 @@ export class Session {
    * the answer when a format is declared. Traced as `aact`.
    */
   async act<T = unknown>(action: Action, options: SessionActOptions = {}): Promise<ActionResult<T>> {
-    const format = options.format ?? (action instanceof GenerativeSlot ? action.format : undefined);
+    const format = declaredFormat(action, options);
     const requirements = toRequirements(options.requirements ?? (action instanceof Instruction ? action.requirements : []));
     const strategy = options.strategy ?? this.strategy;
     const ctx = this.ctx;
@@ -178,9 +178,18 @@ export class Session {
 
 traceMethods(Session, {
   run: traceApplication(SPAN_SESSION_CONTEXT),
-  act: traceApplication(SPAN_AACT),
+  // mellea.has_format also counts a format the action declares itself (an Instruction's or a slot's).
+  act: traceApplication(SPAN_AACT, {
+    attributes: (_session, [action, options]) => ({ [ATTR_MELLEA_HAS_FORMAT]: declaredFormat(action, options) !== undefined }),
+  }),
   validateRequirement: traceApplication(SPAN_REQUIREMENT_VALIDATION),
 });
+
+/** The act's format: the option, else the format the GenerativeSlot or Instruction declares. */
+function declaredFormat(action: unknown, options: SessionActOptions | undefined): unknown {
+  const format = options?.format ?? (action instanceof GenerativeSlot || action instanceof Instruction ? action.format : undefined);
+  return format === null ? undefined : format;
+}
 
 /** What a judge sees: the context's items, the action(s), then the output as the assistant's answer. */
 function judgeContext(ctx: Context, actions: readonly Action[], output: string): ChatContext {
