@@ -23,7 +23,13 @@ export type JsonSchema = Readonly<Record<string, unknown>>;
 /** Why a formatted output was rejected. */
 export type FormatFailure = 'parse' | 'validation';
 
-/** The model output is not JSON, or does not match the declared format. `output` is the raw model text. */
+/**
+ * The model output is not JSON, or does not match the declared format. `output` is the raw model text.
+ *
+ * @example
+ * try { await session.act(slot, { format }); }
+ * catch (error) { if (error instanceof FormatError) console.log(error.failure, error.issues); }
+ */
 export class FormatError extends Error {
   override readonly name = 'FormatError';
   constructor(
@@ -43,7 +49,13 @@ function preview(text: string): string {
   return JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
 }
 
-/** Whether `format` is a Standard-Schema validator. */
+/**
+ * Whether `format` is a Standard-Schema validator.
+ *
+ * @example
+ * isStandardSchema(z.string()); // true (zod 4)
+ * isStandardSchema({ type: 'string' }); // false
+ */
 export function isStandardSchema(format: unknown): format is StandardSchemaLike {
   if (format === null || (typeof format !== 'object' && typeof format !== 'function')) return false;
   const standard = (format as { '~standard'?: { validate?: unknown } })['~standard'];
@@ -54,6 +66,10 @@ export function isStandardSchema(format: unknown): format is StandardSchemaLike 
  * The JSON schema to send to a backend for `format`: a plain JSON schema object as is; for a Standard-Schema
  * validator that also implements Standard JSON Schema (`~standard.jsonSchema`, e.g. zod ≥ 4.2), the schema it
  * converts itself to. Otherwise undefined (the output is still validated, just not constrained).
+ *
+ * @example
+ * jsonSchemaOf({ enum: ['a', 'b'] }); // { enum: ['a', 'b'] }
+ * jsonSchemaOf(z.object({ a: z.string() })); // { type: 'object', properties: { a: { type: 'string' } }, ... }
  */
 export function jsonSchemaOf(format: unknown): JsonSchema | undefined {
   return isStandardSchema(format) ? standardJsonSchema(format) : plainJsonSchema(format);
@@ -131,6 +147,9 @@ function stripCodeFence(text: string): string {
  * A small JSON-schema checker covering what output formats use: `type` (incl. arrays of types, `integer`),
  * `enum`, `const`, `properties`, `required`, `additionalProperties: false`, `items`, `minItems`/`maxItems`,
  * `minLength`/`maxLength`, `minimum`/`maximum`, `anyOf`/`oneOf`/`allOf`. Other keywords are not checked.
+ *
+ * @example
+ * validateJsonSchema(5, { type: 'string' }); // ['$: expected string, got number']
  */
 export function validateJsonSchema(value: unknown, schema: JsonSchema, path = '$'): string[] {
   const issues: string[] = [];

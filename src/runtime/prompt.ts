@@ -19,7 +19,12 @@ export function renderMessages(action: unknown, ctx: GenerationContext): ChatMes
   return [...ctx.messages(), ...actionMessages(action)];
 }
 
-/** The messages of one action, without history (what a raw `text_completion` prompt is made of). */
+/**
+ * The messages of one action, without history (what a raw `text_completion` prompt is made of).
+ *
+ * @example
+ * actionMessages('Hi'); // [{ role: 'user', content: 'Hi' }]
+ */
 export function actionMessages(action: unknown): ChatMessage[] {
   if (action instanceof GenerativeSlot) return [{ role: 'user', content: renderGenerativeSlot(action) }];
   if (typeof action === 'string') return [{ role: 'user', content: action }];
@@ -29,19 +34,35 @@ export function actionMessages(action: unknown): ChatMessage[] {
   );
 }
 
-/** One action as a single prompt string (for raw completions): its messages' contents, blank-line separated. */
+/**
+ * One action as a single prompt string (for raw completions): its messages' contents, blank-line separated.
+ *
+ * @example
+ * renderPrompt(new Instruction('Summarise the report')); // 'Summarise the report'
+ */
 export function renderPrompt(action: unknown): string {
   return actionMessages(action)
     .map((message) => message.content)
     .join('\n\n');
 }
 
-/** Whether `value` has a `toMessages()` method. */
+/**
+ * Whether `value` has a `toMessages()` method.
+ *
+ * @example
+ * isComponent(new Message('user', 'hi')); // true
+ */
 export function isComponent(value: unknown): value is Component {
   return value !== null && typeof value === 'object' && typeof (value as Component).toMessages === 'function';
 }
 
-/** The user prompt for a `@generative` function call: its name, task, arguments and the answer format. */
+/**
+ * The user prompt for a `@generative` function call: its name, task, arguments and the answer format.
+ *
+ * @example
+ * renderGenerativeSlot(new GenerativeSlot({ name: 'sentiment', description: 'Classify', args: { text: 'great' } }));
+ * // 'Act as the function `sentiment`.\nTask: Classify\nArguments:\n  text: "great"\nAnswer with ...'
+ */
 export function renderGenerativeSlot(slot: GenerativeSlot): string {
   const lines = [`Act as the function \`${slot.name}\`.`, `Task: ${slot.description}`];
   const args = Object.entries(slot.args);
@@ -53,7 +74,12 @@ export function renderGenerativeSlot(slot: GenerativeSlot): string {
   return lines.join('\n');
 }
 
-/** The sentence that asks for a formatted answer, or undefined when there is no format. */
+/**
+ * The sentence that asks for a formatted answer, or undefined when there is no format.
+ *
+ * @example
+ * formatInstruction({ enum: ['yes', 'no'] }); // 'Answer with JSON only, matching this JSON schema: {"enum":["yes","no"]}'
+ */
 export function formatInstruction(format: unknown): string | undefined {
   if (format === undefined || format === null) return undefined;
   const schema = jsonSchemaOf(format);

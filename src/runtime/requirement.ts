@@ -51,7 +51,14 @@ export class Requirement implements Component {
   }
 }
 
-/** The outcome of checking one requirement against one output. */
+/**
+ * The outcome of checking one requirement against one output.
+ *
+ * @example
+ * const [check] = await session.validate(['mention tea'], 'I like coffee');
+ * check.passed; // false
+ * check.judge;  // 'model'
+ */
 export class ValidationResult {
   constructor(
     readonly requirement: Requirement,
@@ -63,17 +70,33 @@ export class ValidationResult {
   ) {}
 }
 
-/** Requirements from requirement-likes (a string becomes an LLM-judged {@link Requirement}). */
+/**
+ * Requirements from requirement-likes (a string becomes an LLM-judged {@link Requirement}).
+ *
+ * @example
+ * toRequirements(['be brief']); // [Requirement { description: 'be brief' }]
+ */
 export function toRequirements(requirements: readonly RequirementLike[]): Requirement[] {
   return requirements.map((requirement) => (typeof requirement === 'string' ? new Requirement(requirement) : requirement));
 }
 
-/** Reads a judge's answer: passed when it starts with "yes" (after punctuation/markup), else failed. */
+/**
+ * Reads a judge's answer: passed when it starts with "yes" (after punctuation/markup), else failed.
+ *
+ * @example
+ * parseJudgeAnswer('Yes. It mentions tea.'); // true
+ * parseJudgeAnswer('No, it does not.');      // false
+ */
 export function parseJudgeAnswer(answer: string): boolean {
   return /^[^a-z0-9]*yes\b/i.test(answer.trim());
 }
 
-/** Normalises a validation function's verdict. */
+/**
+ * Normalises a validation function's verdict.
+ *
+ * @example
+ * toVerdict(true); // { passed: true, reason: undefined }
+ */
 export function toVerdict(verdict: ValidationVerdict): { passed: boolean; reason: string | undefined } {
   if (typeof verdict === 'boolean') return { passed: verdict, reason: undefined };
   if (verdict !== null && typeof verdict === 'object' && typeof verdict.passed === 'boolean') {

@@ -26,7 +26,18 @@ export interface SamplingResult {
   readonly result: ModelOutput;
 }
 
-/** A way to turn generations and validations into a {@link SamplingResult}. */
+/**
+ * A way to turn generations and validations into a {@link SamplingResult}.
+ *
+ * @example
+ * const once: SamplingStrategy = {
+ *   async sample(run) {
+ *     const output = await run.generate();
+ *     const checks = await run.validate(output);
+ *     return { success: checks.every((c) => c.passed), sampleGenerations: [output], sampleValidations: [checks], result: output };
+ *   },
+ * };
+ */
 export interface SamplingStrategy {
   sample(run: SamplingRun): Promise<SamplingResult>;
 }

@@ -2,7 +2,12 @@
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
 
-/** A `{{name}}` placeholder has no value in the given variables. */
+/**
+ * A `{{name}}` placeholder has no value in the given variables.
+ *
+ * @example
+ * new Instruction('About {{topic}}', { userVariables: {} }); // throws TemplateError (variable: 'topic')
+ */
 export class TemplateError extends Error {
   override readonly name = 'TemplateError';
   constructor(

@@ -15,7 +15,12 @@ import { Requirement } from '../requirement';
 import type { Action, Backend, ChatMessage, GenerateOptions, GenerationContext, ModelOutput, StreamChunk, TokenUsage } from '../types';
 import { chatReply, hintsFor, judge, valueForSchema } from './scripted-rules';
 
-/** One scripted answer: which prompts it answers and what it says. */
+/**
+ * One scripted answer: which prompts it answers and what it says.
+ *
+ * @example
+ * { match: /haiku/, reply: ['A first try', 'Tea leaves unfold'] }
+ */
 export interface ScriptEntry {
   /** Matched against the action's own prompt (not the history): a substring, a RegExp, or a predicate. */
   readonly match: string | RegExp | ((prompt: string, action: Action) => boolean);
