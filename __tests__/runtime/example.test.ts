@@ -244,3 +244,19 @@ describe.each([
     expect(stdout).not.toContain('sk-example-test-key');
   }, 60_000);
 });
+
+it('npm run example with an unreachable server: exit 1, the typed error, and the failed spans in the tree', async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+
+  const { stdout, stderr, code } = await runExample({ MELLEA_BACKEND: 'ollama', MELLEA_BASE_URL: `http://127.0.0.1:${port}` });
+  expect(code).toBe(1);
+  expect(stderr).toContain(`The session failed: BackendConnectionError: could not reach http://127.0.0.1:${port}/api/chat`);
+  const [session] = treeOf(stdout);
+  const act = session!.children[0]!;
+  const chat = act.children[0]!;
+  expect([session!.name, act.name, chat.name]).toEqual(['session_context', 'aact', 'chat']);
+  for (const node of [session!, act, chat]) expect(node.attributes['error.type']).toBe('BackendConnectionError');
+}, 60_000);
