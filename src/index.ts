@@ -33,3 +33,4 @@ export { truncateResponse } from './truncate';
 export { WARNING_TYPE } from './warnings';
 export * from './semconv';
 export { VERSION } from './version';
+export * from './runtime';

@@ -1,7 +1,7 @@
-import { traceBackend, traceMethods } from '../../src'; // in your project: from 'mellea-telemetry'
-import { injectTraceContext } from '../../src/runtime/backends/http'; // in your project: from 'mellea-telemetry'
-import { Message, renderMessages, SimpleContext, type Action, type GenerationContext, type ModelOutput } from '../../src/runtime'; // in your project: from 'mellea-telemetry'
-import { createTestTracing } from '../../src/testing'; // in your project: from 'mellea-telemetry/testing'
+import { traceBackend, traceMethods } from 'mellea-telemetry';
+import { injectTraceContext } from 'mellea-telemetry';
+import { Message, renderMessages, SimpleContext, type Action, type GenerationContext, type ModelOutput } from 'mellea-telemetry';
+import { createTestTracing } from 'mellea-telemetry/testing';
 import { sendJson, traceparentOf, useWireServer } from './wire-server'; // a loopback HTTP server for the test
 
 /** What the (made-up) in-house model gateway answers. */

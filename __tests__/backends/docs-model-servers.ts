@@ -1,7 +1,7 @@
-import { BackendHttpError, BackendTimeoutError } from '../../src/runtime/backends/errors'; // in your project: from 'mellea-telemetry'
-import { OllamaModelBackend } from '../../src/runtime/backends/ollama'; // in your project: from 'mellea-telemetry'
-import { OpenAIBackend } from '../../src/runtime/backends/openai'; // in your project: from 'mellea-telemetry'
-import { ChatContext, Message, type Backend, type Context } from '../../src/runtime'; // in your project: from 'mellea-telemetry'
+import { BackendHttpError, BackendTimeoutError } from 'mellea-telemetry';
+import { OllamaModelBackend } from 'mellea-telemetry';
+import { OpenAIBackend } from 'mellea-telemetry';
+import { ChatContext, Message, type Backend, type Context } from 'mellea-telemetry';
 
 // OpenAI itself: the key comes from the environment, never from source.
 export const openai = () => new OpenAIBackend({ modelId: 'gpt-4o-mini', apiKey: process.env.OPENAI_API_KEY });

@@ -1,5 +1,5 @@
-import { backendInfo, generative, traceApplication, traceBackend, type ActOptions, type GenerativeSlot } from '../../src';
-import { createTestTracing, spanShape } from '../../src/testing';
+import { backendInfo, generative, traceApplication, traceBackend, type ActOptions, type GenerativeSlot } from 'mellea-telemetry';
+import { createTestTracing, spanShape } from 'mellea-telemetry/testing';
 
 // A backend whose class name does not say which system it talks to: declare it once on the class.
 @backendInfo({ system: 'acme-llm', attributes: { 'acme.region': 'eu-west' } })

@@ -1,5 +1,5 @@
 // Docs cannot rot: a code block in README.md or docs/*.md preceded by `<!-- file: PATH -->` must be exactly the
-// file at PATH, and that file is run by the test suite or a script (tests under __tests__, examples by their tests).
+// file at PATH, and that file is run by the test suite or a script. `npm run docs:sync` rewrites the blocks.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

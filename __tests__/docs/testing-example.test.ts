@@ -1,5 +1,5 @@
-import { traceApplication, traceBackend } from '../../src'; // in your project: from 'mellea-telemetry'
-import { createTestTracing, spanShape } from '../../src/testing'; // in your project: 'mellea-telemetry/testing'
+import { traceApplication, traceBackend } from 'mellea-telemetry';
+import { createTestTracing, spanShape } from 'mellea-telemetry/testing';
 
 class OllamaModelBackend {
   modelId = 'granite4.1:3b';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { generative } from '../../src';
-import { FormatError, ScriptedBackend, Session } from '../../src/runtime';
-import { createTestTracing } from '../../src/testing';
+import { generative } from 'mellea-telemetry';
+import { FormatError, ScriptedBackend, Session } from 'mellea-telemetry';
+import { createTestTracing } from 'mellea-telemetry/testing';
 
 const tracing = createTestTracing();
 afterAll(() => tracing.shutdown());

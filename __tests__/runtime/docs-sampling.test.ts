@@ -1,5 +1,5 @@
-import { RejectionSamplingStrategy, Requirement, ScriptedBackend, Session } from '../../src/runtime';
-import { createTestTracing } from '../../src/testing';
+import { RejectionSamplingStrategy, Requirement, ScriptedBackend, Session } from 'mellea-telemetry';
+import { createTestTracing } from 'mellea-telemetry/testing';
 
 const tracing = createTestTracing();
 afterEach(() => tracing.reset());

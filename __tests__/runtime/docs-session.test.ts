@@ -1,5 +1,5 @@
-import { ChatContext, Requirement, ScriptedBackend, Session } from '../../src/runtime';
-import { createTestTracing, spanShape } from '../../src/testing';
+import { ChatContext, Requirement, ScriptedBackend, Session } from 'mellea-telemetry';
+import { createTestTracing, spanShape } from 'mellea-telemetry/testing';
 
 const tracing = createTestTracing();
 afterAll(() => tracing.shutdown());

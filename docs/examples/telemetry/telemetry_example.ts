@@ -17,22 +17,22 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@
 import { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  ChatContext,
   configureTelemetry,
   generative,
   isApplicationTracingEnabled,
   isBackendTracingEnabled,
+  OllamaModelBackend,
+  OpenAIBackend,
   readTelemetryConfig,
-  type TelemetryConfig,
-} from 'mellea-telemetry';
-import { formatSpanTree, type SpanNode } from 'mellea-telemetry/testing';
-import {
-  ChatContext,
   RejectionSamplingStrategy,
   Requirement,
   ScriptedBackend,
   Session,
   type Backend,
-} from '../../../src/runtime';
+  type TelemetryConfig,
+} from 'mellea-telemetry';
+import { formatSpanTree, type SpanNode } from 'mellea-telemetry/testing';
 
 // ---------------------------------------------------------------------------------------------------------------
 // 1. Tracing. The example brings its own tracer provider (configureTelemetry({ tracerProvider })) so that it can
@@ -64,7 +64,7 @@ function exportersFromEnvironment(config: TelemetryConfig): SpanProcessor[] {
 // ---------------------------------------------------------------------------------------------------------------
 // 2. The backend: offline by default; MELLEA_BACKEND=openai|ollama switches to a real server.
 // ---------------------------------------------------------------------------------------------------------------
-async function chooseBackend(): Promise<Backend> {
+function chooseBackend(): Backend {
   const choice = (process.env['MELLEA_BACKEND'] ?? 'scripted').trim().toLowerCase();
   const modelId = process.env['MELLEA_MODEL']?.trim() || undefined;
   const baseURL = process.env['MELLEA_BASE_URL']?.trim() || undefined;
@@ -85,14 +85,10 @@ async function chooseBackend(): Promise<Backend> {
           },
         ],
       });
-    case 'openai': {
-      const { OpenAIBackend } = await import('../../../src/runtime/backends/openai');
+    case 'openai':
       return new OpenAIBackend({ modelId: modelId ?? 'gpt-4o-mini', baseURL, apiKey: process.env['OPENAI_API_KEY'] });
-    }
-    case 'ollama': {
-      const { OllamaModelBackend } = await import('../../../src/runtime/backends/ollama');
+    case 'ollama':
       return new OllamaModelBackend({ modelId: modelId ?? 'granite4.1:3b', baseURL });
-    }
     default:
       throw new Error(`MELLEA_BACKEND=${JSON.stringify(choice)} is not supported: use scripted (default), openai or ollama`);
   }
@@ -163,7 +159,7 @@ async function main(): Promise<number> {
 
   let exitCode = 0;
   try {
-    const backend = await chooseBackend();
+    const backend = chooseBackend();
     console.log(`Backend:             ${backend.constructor.name} (${backend.modelId})\n`);
     const session = new Session(backend, { ctx: new ChatContext({ window: 10 }) });
     await session.run(async (m) => {

@@ -3,8 +3,7 @@
  * the caller's AbortSignal, and the translation of every failure into the typed errors of `errors.ts` — with
  * the API key and auth headers scrubbed from any text that reaches a message.
  */
-import { context, defaultTextMapSetter, propagation } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { context, defaultTextMapSetter, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
 import {
   BackendConnectionError,
   BackendError,
@@ -58,8 +57,6 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** How much of an error body is read for its message. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-const w3cPropagator = new W3CTraceContextPropagator();
-
 /**
  * Adds `traceparent` (and `tracestate`) for the active context to `headers`: through the global propagator
  * when the application registered one (so baggage or B3 go along), and with the W3C propagator directly when
@@ -69,7 +66,20 @@ const w3cPropagator = new W3CTraceContextPropagator();
 export function injectTraceContext(headers: Record<string, string>): void {
   const active = context.active();
   if (propagation.fields().length > 0) propagation.inject(active, headers, defaultTextMapSetter);
-  if (headers['traceparent'] === undefined) w3cPropagator.inject(active, headers, defaultTextMapSetter);
+  if (headers['traceparent'] === undefined) injectW3CTraceContext(active, headers);
+}
+
+/**
+ * The W3C Trace Context headers for the active span, written by hand so that the backends need only
+ * `@opentelemetry/api` (an app that installed just the API must be able to import this package).
+ */
+function injectW3CTraceContext(active: ReturnType<typeof context.active>, headers: Record<string, string>): void {
+  const spanContext = trace.getSpanContext(active);
+  if (spanContext === undefined || !isSpanContextValid(spanContext)) return;
+  const flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
+  headers['traceparent'] = `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
+  const traceState = spanContext.traceState?.serialize();
+  if (traceState) headers['tracestate'] = traceState;
 }
 
 /** POSTs JSON to one model server and turns every failure into a typed {@link BackendError}. */
