@@ -206,7 +206,8 @@ function parseEndpoint(env: NodeJS.ProcessEnv, protocol: OtlpProtocol): string |
     return undefined;
   }
   // The general endpoint is a base URL; for OTLP/HTTP the signal path is appended (OTLP exporter specification).
-  if (protocol === 'http/protobuf' && found.name === ENV.otlpEndpoint) return `${found.raw.replace(/\/+$/, '')}/v1/traces`;
+  if (protocol === 'http/protobuf' && found.name === ENV.otlpEndpoint)
+    return `${found.raw.replace(/\/+$/, '')}/v1/traces`;
   return found.raw;
 }
 

@@ -58,7 +58,9 @@ function applicationPipeline(tracerProvider: TracerProvider): Pipeline {
     // `trace.getTracerProvider()` is the API's proxy; the SDK provider behind it is the one that can flush.
     const proxy = tracerProvider as { getDelegate?: () => TracerProvider };
     const flushable = (proxy.getDelegate?.() ?? tracerProvider) as { forceFlush?: () => Promise<unknown> };
-    return typeof flushable.forceFlush === 'function' ? flushable.forceFlush().then(() => undefined) : Promise.resolve();
+    return typeof flushable.forceFlush === 'function'
+      ? flushable.forceFlush().then(() => undefined)
+      : Promise.resolve();
   };
   return { tracerProvider, stats: undefined, forceFlush: flush, shutdown: flush };
 }
@@ -224,7 +226,8 @@ export function overrideTracing(
 export async function forceFlushTelemetry(timeoutMs?: number): Promise<void> {
   const current = lifecycle();
   const pipeline = current.pipeline;
-  if (pipeline !== undefined) await bounded(() => pipeline.forceFlush(), timeoutMs ?? current.config.flushTimeoutMs, 'flush', false);
+  if (pipeline !== undefined)
+    await bounded(() => pipeline.forceFlush(), timeoutMs ?? current.config.flushTimeoutMs, 'flush', false);
 }
 
 /**
@@ -264,7 +267,10 @@ function bounded(work: () => Promise<void>, timeoutMs: number, what: string, kee
   return Promise.race([finished, timeout])
     .then((outcome) => {
       if (outcome === 'timeout') {
-        warnOnce(`sdk:${what}-timeout`, `telemetry ${what} did not finish within ${timeoutMs} ms; pending spans may be lost`);
+        warnOnce(
+          `sdk:${what}-timeout`,
+          `telemetry ${what} did not finish within ${timeoutMs} ms; pending spans may be lost`,
+        );
       }
     })
     .catch((error: unknown) => warnOnce(`sdk:${what}-failed`, `telemetry ${what} failed: ${describeError(error)}`))

@@ -18,7 +18,12 @@ afterAll(() => receiver.close());
 function run(mode: string, env: Record<string, string>): Promise<ChildResult> {
   return runChild(SCRIPT, {
     args: [mode],
-    env: { APP_OTLP_ENDPOINT: receiver.grpcEndpoint, OTEL_LOGS_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', ...env },
+    env: {
+      APP_OTLP_ENDPOINT: receiver.grpcEndpoint,
+      OTEL_LOGS_EXPORTER: 'none',
+      OTEL_METRICS_EXPORTER: 'none',
+      ...env,
+    },
   });
 }
 
@@ -33,7 +38,12 @@ function expectOneTrace(all: ReceivedSpan[]): void {
   const acts = all.filter((span) => span.name === 'aact');
   expect(acts.map((act) => act.parentSpanId)).toEqual([root.spanId, root.spanId]);
   for (const act of acts) {
-    expect(all.filter((span) => span.parentSpanId === act.spanId).map((span) => span.name).sort()).toEqual(['chat', 'requirement_validation']);
+    expect(
+      all
+        .filter((span) => span.parentSpanId === act.spanId)
+        .map((span) => span.name)
+        .sort(),
+    ).toEqual(['chat', 'requirement_validation']);
   }
 }
 
@@ -53,7 +63,9 @@ describe.each(['first', 'after'])('the app starts its NodeSDK %s loading mellea-
 
     const mine = await receiver.waitForCount(ours, SPANS_PER_SESSION);
     const app = await receiver.waitForCount(`app-${mode}`, 2);
-    expect(mine.map((span) => span.scope).sort()).toEqual([...Array(2).fill('mellea.backend'), ...Array(5).fill('mellea.application')].sort());
+    expect(mine.map((span) => span.scope).sort()).toEqual(
+      [...Array(2).fill('mellea.backend'), ...Array(5).fill('mellea.application')].sort(),
+    );
     expect(app.map((span) => span.name).sort()).toEqual(['GET /ask', 'app.cache-lookup']);
     expectOneTrace([...mine, ...app]);
   });
@@ -68,7 +80,10 @@ describe('configureTelemetry({ tracerProvider }): our spans through the app prov
     const spans = await receiver.waitForCount('app-provider', SPANS_PER_SESSION + 2);
     expect(spans).toHaveLength(SPANS_PER_SESSION + 2);
     expect(only(spans, 'session_context').scope).toBe('mellea.application');
-    expect(spans.filter((span) => span.name === 'chat').map((span) => span.scope)).toEqual(['mellea.backend', 'mellea.backend']);
+    expect(spans.filter((span) => span.name === 'chat').map((span) => span.scope)).toEqual([
+      'mellea.backend',
+      'mellea.backend',
+    ]);
     expectOneTrace(spans);
   });
 });

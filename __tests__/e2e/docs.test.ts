@@ -7,7 +7,13 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { forceFlushTelemetry, getTelemetryExportStats, readTelemetryConfig, reloadTelemetryConfig, shutdownTelemetry } from '../../src';
+import {
+  forceFlushTelemetry,
+  getTelemetryExportStats,
+  readTelemetryConfig,
+  reloadTelemetryConfig,
+  shutdownTelemetry,
+} from '../../src';
 import { captureWarnings } from '../support/warnings';
 import { handler } from './docs/serverless';
 import { runChild, startChild } from './support/child';
@@ -37,7 +43,14 @@ afterEach(() => reloadTelemetryConfig({}));
 describe('shell settings', () => {
   it.each([
     ['jaeger.sh', { otlpEndpoint: 'http://localhost:4317', otlpProtocol: 'grpc', serviceName: 'my-mellea-app' }],
-    ['honeycomb.sh', { otlpEndpoint: 'https://api.honeycomb.io:443', otlpProtocol: 'grpc', otlpHeaders: { 'x-honeycomb-team': 'YOUR_API_KEY' } }],
+    [
+      'honeycomb.sh',
+      {
+        otlpEndpoint: 'https://api.honeycomb.io:443',
+        otlpProtocol: 'grpc',
+        otlpHeaders: { 'x-honeycomb-team': 'YOUR_API_KEY' },
+      },
+    ],
     ['http-protobuf.sh', { otlpEndpoint: 'http://localhost:4318/v1/traces', otlpProtocol: 'http/protobuf' }],
     [
       'fleet-agent.sh',
@@ -104,7 +117,12 @@ describe('TypeScript snippets', () => {
 
   it('own-sdk.ts: one pipeline (the app NodeSDK) carries the app span and ours, nested in one trace', async () => {
     const result = await runChild(join(DOCS, 'own-sdk.ts'), {
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint, OTEL_SERVICE_NAME: 'docs-own-sdk', OTEL_LOGS_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' },
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint,
+        OTEL_SERVICE_NAME: 'docs-own-sdk',
+        OTEL_LOGS_EXPORTER: 'none',
+        OTEL_METRICS_EXPORTER: 'none',
+      },
     });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toBe('answer to Summarise the report\n');
@@ -128,7 +146,10 @@ describe('TypeScript snippets', () => {
     const body = await new Promise<string>((resolve, reject) => {
       request({ host: '127.0.0.1', port, path: '/ask' }, (response) => {
         let text = '';
-        response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text));
+        response
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => (text += chunk))
+          .on('end', () => resolve(text));
       })
         .on('error', reject)
         .end();
@@ -171,7 +192,11 @@ describe('Collector configs for fleets', () => {
     expect(balancing.routing_key).toBe('traceID');
     expect(gateway.receivers['otlp']!.protocols.grpc.endpoint).toBe(`0.0.0.0:${balancing.resolver.dns.port}`);
     expect(gateway.service.pipelines['traces']!.processors).toContain('tail_sampling');
-    const policies = (gateway.processors['tail_sampling'] as { policies: Array<{ numeric_attribute?: { key: string } }> }).policies;
-    expect(policies.map((policy) => policy.numeric_attribute?.key).filter(Boolean)).toEqual(['gen_ai.usage.input_tokens']);
+    const policies = (
+      gateway.processors['tail_sampling'] as { policies: Array<{ numeric_attribute?: { key: string } }> }
+    ).policies;
+    expect(policies.map((policy) => policy.numeric_attribute?.key).filter(Boolean)).toEqual([
+      'gen_ai.usage.input_tokens',
+    ]);
   });
 });

@@ -3,12 +3,7 @@
  * OTLP/HTTP with their names, attributes, parent links and resource; a down, hung or restarting collector costs
  * spans (counted, one warning), never the host's results or a rejected promise.
  */
-import {
-  forceFlushTelemetry,
-  getTelemetryExportStats,
-  reloadTelemetryConfig,
-  shutdownTelemetry,
-} from '../../src';
+import { forceFlushTelemetry, getTelemetryExportStats, reloadTelemetryConfig, shutdownTelemetry } from '../../src';
 import { captureWarnings } from '../support/warnings';
 import { runSession, SPANS_PER_SESSION } from './fixtures/session';
 import { closedPort, hungServer, intAttr, only, Receiver, type ReceivedSpan } from './support/receiver';
@@ -82,7 +77,11 @@ describe('Up: a decorated session reaches the receiver', () => {
       'gen_ai.response.id': 'resp-1',
       'gen_ai.response.finish_reasons': ['stop'],
     });
-    expect([intAttr(chat, 'gen_ai.usage.input_tokens'), intAttr(chat, 'gen_ai.usage.output_tokens'), intAttr(chat, 'gen_ai.usage.total_tokens')]).toEqual([150, 42, 192]);
+    expect([
+      intAttr(chat, 'gen_ai.usage.input_tokens'),
+      intAttr(chat, 'gen_ai.usage.output_tokens'),
+      intAttr(chat, 'gen_ai.usage.total_tokens'),
+    ]).toEqual([150, 42, 192]);
     expect(only(spans, 'session_context').scope).toBe('mellea.application');
     expect(chat.resource).toMatchObject({
       'service.name': 'e2e-up-grpc',
@@ -107,7 +106,11 @@ describe('Up: a decorated session reaches the receiver', () => {
   });
 
   it('OTEL_TRACES_SAMPLER=always_off: nothing recorded, nothing sent, results unchanged', async () => {
-    traced({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint, OTEL_SERVICE_NAME: 'e2e-sampled-out', OTEL_TRACES_SAMPLER: 'always_off' });
+    traced({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint,
+      OTEL_SERVICE_NAME: 'e2e-sampled-out',
+      OTEL_TRACES_SAMPLER: 'always_off',
+    });
     expect(await runSession()).toEqual(['answer to write 1', 'answer to write 2']);
     await forceFlushTelemetry();
     expect(getTelemetryExportStats()).toEqual({ exported: 0, failed: 0, dropped: 0, queued: 0 });
@@ -118,7 +121,11 @@ describe('Up: a decorated session reaches the receiver', () => {
 describe('Down: nothing listens on the endpoint', () => {
   it('host results unchanged, flush and shutdown resolve, ONE warning naming the endpoint, spans counted as failed', async () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
-    traced({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'e2e-down', OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=do-not-print' });
+    traced({
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_SERVICE_NAME: 'e2e-down',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=do-not-print',
+    });
     for (let round = 0; round < 3; round++) {
       expect(await runSession(`round ${round}`)).toEqual([`answer to round ${round} 1`, `answer to round ${round} 2`]);
       await expect(forceFlushTelemetry()).resolves.toBeUndefined();
@@ -131,37 +138,50 @@ describe('Down: nothing listens on the endpoint', () => {
   });
 
   it('a collector that never answers: the queue limit holds while spans keep coming, drops are counted and reported', () =>
-    withHungCollector({ OTEL_SERVICE_NAME: 'e2e-queue', OTEL_BSP_MAX_QUEUE_SIZE: '50', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10' }, async (endpoint) => {
-      let maxQueued = 0;
-      const results: string[][] = [];
-      for (let i = 0; i < 40; i++) {
-        results.push(await runSession(String(i)));
-        maxQueued = Math.max(maxQueued, getTelemetryExportStats().queued);
-      }
-      expect(results[39]).toEqual(['answer to 39 1', 'answer to 39 2']);
-      expect(maxQueued).toBe(50);
-      // 280 spans produced; every one is accounted for: still queued (or in flight), exported, failed, or dropped.
-      expect(getTelemetryExportStats()).toEqual({ exported: 0, failed: 0, queued: 50, dropped: 40 * SPANS_PER_SESSION - 50 });
-      expect(warnings.filter((warning) => warning.includes('OTEL_BSP_MAX_QUEUE_SIZE=50') && warning.includes(endpoint))).toHaveLength(1);
-    }));
+    withHungCollector(
+      { OTEL_SERVICE_NAME: 'e2e-queue', OTEL_BSP_MAX_QUEUE_SIZE: '50', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10' },
+      async (endpoint) => {
+        let maxQueued = 0;
+        const results: string[][] = [];
+        for (let i = 0; i < 40; i++) {
+          results.push(await runSession(String(i)));
+          maxQueued = Math.max(maxQueued, getTelemetryExportStats().queued);
+        }
+        expect(results[39]).toEqual(['answer to 39 1', 'answer to 39 2']);
+        expect(maxQueued).toBe(50);
+        // 280 spans produced; every one is accounted for: still queued (or in flight), exported, failed, or dropped.
+        expect(getTelemetryExportStats()).toEqual({
+          exported: 0,
+          failed: 0,
+          queued: 50,
+          dropped: 40 * SPANS_PER_SESSION - 50,
+        });
+        expect(
+          warnings.filter((warning) => warning.includes('OTEL_BSP_MAX_QUEUE_SIZE=50') && warning.includes(endpoint)),
+        ).toHaveLength(1);
+      },
+    ));
 });
 
 describe('Hung: the collector accepts connections and never answers', () => {
   it('forceFlush and shutdown return within the configured bound, with a warning, never rejecting', () =>
-    withHungCollector({ OTEL_SERVICE_NAME: 'e2e-hung', MELLEA_TRACE_FLUSH_TIMEOUT: '300' }, async (_endpoint, connections) => {
-      expect(await runSession()).toEqual(['answer to write 1', 'answer to write 2']);
-      let started = Date.now();
-      await expect(forceFlushTelemetry()).resolves.toBeUndefined();
-      const flushMs = Date.now() - started;
-      started = Date.now();
-      await expect(shutdownTelemetry()).resolves.toBeUndefined();
-      const shutdownMs = Date.now() - started;
-      // Bounded by MELLEA_TRACE_FLUSH_TIMEOUT (300 ms), far below the exporter's 60 s; generous slack for a loaded CI box.
-      expect(flushMs).toBeLessThan(10_000);
-      expect(shutdownMs).toBeLessThan(10_000);
-      expect(connections()).toBeGreaterThan(0);
-      expect(warnings.some((warning) => warning.includes('did not finish within 300 ms'))).toBe(true);
-    }));
+    withHungCollector(
+      { OTEL_SERVICE_NAME: 'e2e-hung', MELLEA_TRACE_FLUSH_TIMEOUT: '300' },
+      async (_endpoint, connections) => {
+        expect(await runSession()).toEqual(['answer to write 1', 'answer to write 2']);
+        let started = Date.now();
+        await expect(forceFlushTelemetry()).resolves.toBeUndefined();
+        const flushMs = Date.now() - started;
+        started = Date.now();
+        await expect(shutdownTelemetry()).resolves.toBeUndefined();
+        const shutdownMs = Date.now() - started;
+        // Bounded by MELLEA_TRACE_FLUSH_TIMEOUT (300 ms), far below the exporter's 60 s; generous slack for a loaded CI box.
+        expect(flushMs).toBeLessThan(10_000);
+        expect(shutdownMs).toBeLessThan(10_000);
+        expect(connections()).toBeGreaterThan(0);
+        expect(warnings.some((warning) => warning.includes('did not finish within 300 ms'))).toBe(true);
+      },
+    ));
 });
 
 /** Runs `body` with both scopes exporting to a collector that never answers (the exporter alone would wait 60 s). */

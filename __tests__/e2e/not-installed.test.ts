@@ -81,7 +81,10 @@ describe('only @opentelemetry/api installed', () => {
   it('tracing off: not a single warning', async () => {
     const result = await runChild(join(app, 'app.cjs'), { cwd: app });
     expect([result.code, result.stderr.slice(0, 2000)]).toEqual([0, expect.any(String)]);
-    expect(printed<Report>(result.stdout, 'report')).toMatchObject({ results: ['answer to hi', 'answer to again'], warnings: [] });
+    expect(printed<Report>(result.stdout, 'report')).toMatchObject({
+      results: ['answer to hi', 'answer to again'],
+      warnings: [],
+    });
     expect(result.stderr).toBe('');
   });
 });

@@ -38,7 +38,12 @@ describe('Exit: spans are flushed without an explicit shutdown', () => {
     const child = startChild(SCRIPT, {
       args: ['wait', '2'],
       // A long batch delay: without the signal flush these spans would still be queued.
-      env: { ...TRACED, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint, OTEL_SERVICE_NAME: 'exit-sigterm', OTEL_BSP_SCHEDULE_DELAY: '600000' },
+      env: {
+        ...TRACED,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint,
+        OTEL_SERVICE_NAME: 'exit-sigterm',
+        OTEL_BSP_SCHEDULE_DELAY: '600000',
+      },
     });
     await child.waitForLine(/^ready$/);
     expect(receiver.spansOf('exit-sigterm')).toEqual([]);
@@ -51,7 +56,12 @@ describe('Exit: spans are flushed without an explicit shutdown', () => {
   it('SIGINT likewise', async () => {
     const child = startChild(SCRIPT, {
       args: ['wait', '1'],
-      env: { ...TRACED, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint, OTEL_SERVICE_NAME: 'exit-sigint', OTEL_BSP_SCHEDULE_DELAY: '600000' },
+      env: {
+        ...TRACED,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint,
+        OTEL_SERVICE_NAME: 'exit-sigint',
+        OTEL_BSP_SCHEDULE_DELAY: '600000',
+      },
     });
     await child.waitForLine(/^ready$/);
     child.process.kill('SIGINT');
@@ -86,7 +96,10 @@ describe('Exit: spans are flushed without an explicit shutdown', () => {
     child.process.kill('SIGTERM');
     expect(await child.exited).toMatchObject({ code: null, signal: 'SIGTERM' });
     // A control script to the same receiver proves the receiver is live; the opted-out spans never came.
-    await runChild(SCRIPT, { args: ['end', '1'], env: { ...TRACED, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint, OTEL_SERVICE_NAME: 'exit-control' } });
+    await runChild(SCRIPT, {
+      args: ['end', '1'],
+      env: { ...TRACED, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint, OTEL_SERVICE_NAME: 'exit-control' },
+    });
     await receiver.waitForCount('exit-control', SPANS_PER_SESSION);
     expect(receiver.spansOf('exit-opt-out')).toEqual([]);
   });
@@ -97,7 +110,12 @@ describe('Exit: spans are flushed without an explicit shutdown', () => {
       const started = Date.now();
       const result = await runChild(SCRIPT, {
         args: ['end', '1'],
-        env: { ...TRACED, OTEL_EXPORTER_OTLP_ENDPOINT: hung.endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '60000', MELLEA_TRACE_FLUSH_TIMEOUT: '500' },
+        env: {
+          ...TRACED,
+          OTEL_EXPORTER_OTLP_ENDPOINT: hung.endpoint,
+          OTEL_EXPORTER_OTLP_TIMEOUT: '60000',
+          MELLEA_TRACE_FLUSH_TIMEOUT: '500',
+        },
       });
       expect(result).toMatchObject({ code: 0, signal: null });
       expect(printed(result.stdout, 'results')).toEqual(expectedResults('end', 1));
@@ -114,7 +132,12 @@ describe('Exit: spans are flushed without an explicit shutdown', () => {
     try {
       const child = startChild(SCRIPT, {
         args: ['wait', '1'],
-        env: { ...TRACED, OTEL_EXPORTER_OTLP_ENDPOINT: hung.endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '60000', MELLEA_TRACE_FLUSH_TIMEOUT: '500' },
+        env: {
+          ...TRACED,
+          OTEL_EXPORTER_OTLP_ENDPOINT: hung.endpoint,
+          OTEL_EXPORTER_OTLP_TIMEOUT: '60000',
+          MELLEA_TRACE_FLUSH_TIMEOUT: '500',
+        },
       });
       await child.waitForLine(/^ready$/);
       const signalled = Date.now();
@@ -148,11 +171,28 @@ describe('Down: nothing listens on the endpoint', () => {
     const result = await runChild(SCRIPT, {
       args: ['memory', String(sessions)],
       nodeArgs: ['--expose-gc'],
-      env: { ...TRACED, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '50', MELLEA_TRACE_FLUSH_ON_EXIT: 'false' },
+      env: {
+        ...TRACED,
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+        OTEL_BSP_MAX_QUEUE_SIZE: '100',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '50',
+        MELLEA_TRACE_FLUSH_ON_EXIT: 'false',
+      },
     });
     expect(result).toMatchObject({ code: 0 });
-    const heap = printed<{ before: number; peakHeap: number; peakQueued: number; spans: number; stats: Record<string, number> }>(result.stdout, 'heap');
-    const { exported, failed, dropped, queued } = heap.stats as { exported: number; failed: number; dropped: number; queued: number };
+    const heap = printed<{
+      before: number;
+      peakHeap: number;
+      peakQueued: number;
+      spans: number;
+      stats: Record<string, number>;
+    }>(result.stdout, 'heap');
+    const { exported, failed, dropped, queued } = heap.stats as {
+      exported: number;
+      failed: number;
+      dropped: number;
+      queued: number;
+    };
     expect(heap.peakQueued).toBeLessThanOrEqual(100);
     expect(dropped).toBeGreaterThan(0);
     expect(exported).toBe(0);
@@ -160,7 +200,9 @@ describe('Down: nothing listens on the endpoint', () => {
     // Measured here: bounded, the heap peaks ~1 MB above the warm-up; with an unbounded queue the same run holds
     // thousands of spans and peaks 5 MB+ above it.
     expect(heap.peakHeap - heap.before).toBeLessThan(4 * 1024 * 1024);
-    expect(telemetryWarnings(result.stderr).some((warning) => warning.includes('OTEL_BSP_MAX_QUEUE_SIZE=100'))).toBe(true);
+    expect(telemetryWarnings(result.stderr).some((warning) => warning.includes('OTEL_BSP_MAX_QUEUE_SIZE=100'))).toBe(
+      true,
+    );
   });
 });
 
@@ -168,12 +210,18 @@ describe('Console and protocols', () => {
   it('MELLEA_TRACE_CONSOLE=true prints every span in the OpenTelemetry console format, alongside OTLP', async () => {
     const result = await runChild(SCRIPT, {
       args: ['end', '1'],
-      env: { ...TRACED, MELLEA_TRACE_CONSOLE: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint, OTEL_SERVICE_NAME: 'console-and-otlp' },
+      env: {
+        ...TRACED,
+        MELLEA_TRACE_CONSOLE: 'true',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint,
+        OTEL_SERVICE_NAME: 'console-and-otlp',
+      },
     });
     expect(result.code).toBe(0);
     // ConsoleSpanExporter prints one object per span with these fields.
-    for (const name of ['session_context', 'aact', 'chat', 'requirement_validation']) expect(result.stdout).toContain(`name: '${name}'`);
-    expect(result.stdout.match(/^  traceId: '[0-9a-f]{32}',$/gm)).toHaveLength(SPANS_PER_SESSION);
+    for (const name of ['session_context', 'aact', 'chat', 'requirement_validation'])
+      expect(result.stdout).toContain(`name: '${name}'`);
+    expect(result.stdout.match(/^ {2}traceId: '[0-9a-f]{32}',$/gm)).toHaveLength(SPANS_PER_SESSION);
     expect(result.stdout).toContain("'gen_ai.system': 'ollama'");
     expect(result.stdout).toContain("'service.name': 'console-and-otlp'");
     expect(await receiver.waitForCount('console-and-otlp', SPANS_PER_SESSION)).toHaveLength(SPANS_PER_SESSION);
@@ -182,7 +230,7 @@ describe('Console and protocols', () => {
   it('the console alone works without any endpoint', async () => {
     const result = await runChild(SCRIPT, { args: ['end', '1'], env: { ...TRACED, MELLEA_TRACE_CONSOLE: 'true' } });
     expect(result.code).toBe(0);
-    expect(result.stdout.match(/^  traceId: '[0-9a-f]{32}',$/gm)).toHaveLength(SPANS_PER_SESSION);
+    expect(result.stdout.match(/^ {2}traceId: '[0-9a-f]{32}',$/gm)).toHaveLength(SPANS_PER_SESSION);
     expect(telemetryWarnings(result.stderr)).toEqual([]);
   });
 
@@ -200,8 +248,15 @@ describe('Console and protocols', () => {
     expect(result.code).toBe(0);
     const spans = await receiver.waitForCount('http-protobuf', SPANS_PER_SESSION);
     const root = only(spans, 'session_context');
-    expect(spans.filter((span) => span.parentSpanId === root.spanId).map((span) => span.name)).toEqual(['aact', 'aact']);
-    expect(only(spans.filter((span) => span.name === 'chat').slice(0, 1), 'chat').attributes['gen_ai.system']).toBe('ollama');
-    expect(receiver.headers).toContainEqual(expect.objectContaining({ 'x-api-key': 'http-key', 'content-type': 'application/x-protobuf' }));
+    expect(spans.filter((span) => span.parentSpanId === root.spanId).map((span) => span.name)).toEqual([
+      'aact',
+      'aact',
+    ]);
+    expect(only(spans.filter((span) => span.name === 'chat').slice(0, 1), 'chat').attributes['gen_ai.system']).toBe(
+      'ollama',
+    );
+    expect(receiver.headers).toContainEqual(
+      expect.objectContaining({ 'x-api-key': 'http-key', 'content-type': 'application/x-protobuf' }),
+    );
   });
 });

@@ -33,10 +33,30 @@ describe('endpoint, protocol, headers, timeout', () => {
 
   it.each([
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://general:4317' }, 'grpc', 'http://general:4317'],
-    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://general:4317', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:4317' }, 'grpc', 'http://traces:4317'],
-    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://general:4318/' }, 'http/protobuf', 'http://general:4318/v1/traces'],
-    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t:4318/custom' }, 'http/protobuf', 'http://t:4318/custom'],
-    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'GRPC', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://g:4317' }, 'grpc', 'http://g:4317'],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://general:4317', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:4317' },
+      'grpc',
+      'http://traces:4317',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://general:4318/' },
+      'http/protobuf',
+      'http://general:4318/v1/traces',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t:4318/custom' },
+      'http/protobuf',
+      'http://t:4318/custom',
+    ],
+    [
+      {
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'GRPC',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://g:4317',
+      },
+      'grpc',
+      'http://g:4317',
+    ],
   ])('%j → %s %s', (env, protocol, endpoint) => {
     expect(readTelemetryConfig(env)).toMatchObject({ otlpProtocol: protocol, otlpEndpoint: endpoint });
     expect(warnings).toEqual([]);
@@ -54,7 +74,9 @@ describe('endpoint, protocol, headers, timeout', () => {
   });
 
   it('a malformed header list: one warning naming the variable and the entry position, not the value', () => {
-    const config = readTelemetryConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'api-key=ok,just-a-secret-token,=x,bad=%E0%A4%A' });
+    const config = readTelemetryConfig({
+      OTEL_EXPORTER_OTLP_HEADERS: 'api-key=ok,just-a-secret-token,=x,bad=%E0%A4%A',
+    });
     expect({ ...config.otlpHeaders }).toEqual({ 'api-key': 'ok' });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('OTEL_EXPORTER_OTLP_HEADERS');
@@ -64,11 +86,41 @@ describe('endpoint, protocol, headers, timeout', () => {
   });
 
   it.each([
-    [{ OTEL_EXPORTER_OTLP_TIMEOUT: 'soon' }, 'otlpTimeoutMs', 10_000, 'OTEL_EXPORTER_OTLP_TIMEOUT="soon"', 'Using 10000'],
-    [{ OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '-5', OTEL_EXPORTER_OTLP_TIMEOUT: '700' }, 'otlpTimeoutMs', 10_000, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT="-5"', 'Using 10000'],
-    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, 'otlpProtocol', 'grpc', 'OTEL_EXPORTER_OTLP_PROTOCOL="http/json"', 'Using grpc'],
-    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4317' }, 'otlpEndpoint', undefined, 'OTEL_EXPORTER_OTLP_ENDPOINT="localhost:4317"', 'OTLP export is off'],
-    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x' }, 'otlpEndpoint', undefined, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="ftp://x"', 'OTLP export is off'],
+    [
+      { OTEL_EXPORTER_OTLP_TIMEOUT: 'soon' },
+      'otlpTimeoutMs',
+      10_000,
+      'OTEL_EXPORTER_OTLP_TIMEOUT="soon"',
+      'Using 10000',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '-5', OTEL_EXPORTER_OTLP_TIMEOUT: '700' },
+      'otlpTimeoutMs',
+      10_000,
+      'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT="-5"',
+      'Using 10000',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+      'otlpProtocol',
+      'grpc',
+      'OTEL_EXPORTER_OTLP_PROTOCOL="http/json"',
+      'Using grpc',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4317' },
+      'otlpEndpoint',
+      undefined,
+      'OTEL_EXPORTER_OTLP_ENDPOINT="localhost:4317"',
+      'OTLP export is off',
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x' },
+      'otlpEndpoint',
+      undefined,
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="ftp://x"',
+      'OTLP export is off',
+    ],
     [{ MELLEA_TRACE_FLUSH_TIMEOUT: '2.5' }, 'flushTimeoutMs', 5_000, 'MELLEA_TRACE_FLUSH_TIMEOUT="2.5"', 'Using 5000'],
   ])('%j: one warning naming the variable and the value used instead', (env, key, expected, named, used) => {
     expect(readTelemetryConfig(env)[key as 'otlpTimeoutMs']).toBe(expected);
@@ -78,17 +130,25 @@ describe('endpoint, protocol, headers, timeout', () => {
   });
 
   it('a valid TRACES_ timeout wins over the general one', () => {
-    expect(readTelemetryConfig({ OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '1500', OTEL_EXPORTER_OTLP_TIMEOUT: '700' }).otlpTimeoutMs).toBe(1500);
+    expect(
+      readTelemetryConfig({ OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '1500', OTEL_EXPORTER_OTLP_TIMEOUT: '700' })
+        .otlpTimeoutMs,
+    ).toBe(1500);
   });
 });
 
 describe('resource, sampler, batch', () => {
   it('OTEL_SERVICE_NAME wins over service.name in OTEL_RESOURCE_ATTRIBUTES, which wins over the default', () => {
-    expect(readTelemetryConfig({ OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs,region=eu%2Dwest' })).toMatchObject({
-      serviceName: 'from-attrs',
-      resourceAttributes: { region: 'eu-west' },
-    });
-    expect(readTelemetryConfig({ OTEL_SERVICE_NAME: 'svc', OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs' }).serviceName).toBe('svc');
+    expect(readTelemetryConfig({ OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs,region=eu%2Dwest' })).toMatchObject(
+      {
+        serviceName: 'from-attrs',
+        resourceAttributes: { region: 'eu-west' },
+      },
+    );
+    expect(
+      readTelemetryConfig({ OTEL_SERVICE_NAME: 'svc', OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs' })
+        .serviceName,
+    ).toBe('svc');
   });
 
   it('a malformed resource entry is named in the warning (it is not a secret)', () => {
@@ -97,8 +157,16 @@ describe('resource, sampler, batch', () => {
   });
 
   it.each([
-    [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }, { name: 'traceidratio', ratio: 0.25 }, 0],
-    [{ OTEL_TRACES_SAMPLER: 'ParentBased_TraceIdRatio', OTEL_TRACES_SAMPLER_ARG: '0' }, { name: 'parentbased_traceidratio', ratio: 0 }, 0],
+    [
+      { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' },
+      { name: 'traceidratio', ratio: 0.25 },
+      0,
+    ],
+    [
+      { OTEL_TRACES_SAMPLER: 'ParentBased_TraceIdRatio', OTEL_TRACES_SAMPLER_ARG: '0' },
+      { name: 'parentbased_traceidratio', ratio: 0 },
+      0,
+    ],
     [{ OTEL_TRACES_SAMPLER: 'always_off', OTEL_TRACES_SAMPLER_ARG: 'ignored' }, { name: 'always_off', ratio: 1 }, 0],
     [{ OTEL_TRACES_SAMPLER: 'jaeger_remote' }, { name: 'parentbased_always_on', ratio: 1 }, 1],
     [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1.5' }, { name: 'traceidratio', ratio: 1 }, 1],
@@ -116,7 +184,11 @@ describe('resource, sampler, batch', () => {
         OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '128',
       }).batch,
     ).toEqual({ scheduledDelayMillis: 100, exportTimeoutMillis: 2000, maxQueueSize: 64, maxExportBatchSize: 64 });
-    expect(warnings).toEqual([expect.stringContaining('OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128 is larger than OTEL_BSP_MAX_QUEUE_SIZE=64. Using 64.')]);
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        'OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128 is larger than OTEL_BSP_MAX_QUEUE_SIZE=64. Using 64.',
+      ),
+    ]);
   });
 
   it('a small queue alone pulls the default batch size down silently', () => {
@@ -129,7 +201,8 @@ describe('the config object', () => {
   it('is frozen, nested parts too', () => {
     const config = readTelemetryConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'a=b' });
     expect(Object.isFrozen(config)).toBe(true);
-    for (const part of [config.otlpHeaders, config.resourceAttributes, config.sampler, config.batch]) expect(Object.isFrozen(part)).toBe(true);
+    for (const part of [config.otlpHeaders, config.resourceAttributes, config.sampler, config.batch])
+      expect(Object.isFrozen(part)).toBe(true);
   });
 
   it('reloadTelemetryConfig re-reads the OTEL_* settings too', () => {
@@ -139,7 +212,11 @@ describe('the config object', () => {
 
   it('configureTelemetry options win over the environment and survive a reload', () => {
     configureTelemetry({ flushOnExit: false, flushTimeoutMs: 250, application: true });
-    reloadTelemetryConfig({ MELLEA_TRACE_FLUSH_ON_EXIT: 'true', MELLEA_TRACE_FLUSH_TIMEOUT: '9000', MELLEA_TRACE_APPLICATION: 'false' });
+    reloadTelemetryConfig({
+      MELLEA_TRACE_FLUSH_ON_EXIT: 'true',
+      MELLEA_TRACE_FLUSH_TIMEOUT: '9000',
+      MELLEA_TRACE_APPLICATION: 'false',
+    });
     expect(getTelemetryConfig()).toMatchObject({ flushOnExit: false, flushTimeoutMs: 250, application: true });
   });
 });

@@ -37,7 +37,10 @@ export function installExitFlush(target: ExitFlushTarget): () => void {
 
   const onSignal = (signal: NodeJS.Signals): void => {
     // A second signal while flushing means "stop now".
-    if (exiting) return reraise(signal);
+    if (exiting) {
+      reraise(signal);
+      return;
+    }
     // Another listener (the application's) decides what the signal does; we only flush meanwhile.
     if (process.listenerCount(signal) > 1) {
       void target.flush(false);

@@ -65,7 +65,9 @@ function loadSdk(config: TelemetryConfig): LoadedSdk | undefined {
       'sdk:missing',
       `tracing is enabled but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed; ` +
         `install with: npm install ${missing.join(' ')}` +
-        (stillOff ? ' @opentelemetry/context-async-hooks. Tracing stays off (all calls are no-ops).' : '. Spans are not exported over OTLP.'),
+        (stillOff
+          ? ' @opentelemetry/context-async-hooks. Tracing stays off (all calls are no-ops).'
+          : '. Spans are not exported over OTLP.'),
     );
     if (stillOff) return undefined;
   }
@@ -85,7 +87,11 @@ function createSampler(base: SdkTraceBase, { name, ratio }: TelemetryConfig['sam
 }
 
 /** The OTLP exporter for the configured protocol, with endpoint, headers and timeout from the config. */
-function createOtlpExporter(config: TelemetryConfig, module: unknown, timeoutMillis = config.otlpTimeoutMs): SpanExporter {
+function createOtlpExporter(
+  config: TelemetryConfig,
+  module: unknown,
+  timeoutMillis = config.otlpTimeoutMs,
+): SpanExporter {
   const url = config.otlpEndpoint!;
   const headers = { ...config.otlpHeaders };
   if (config.otlpProtocol === 'http/protobuf') {
@@ -131,9 +137,9 @@ export function createSdkRuntime(config: TelemetryConfig): SdkRuntime | undefine
       );
     }
   }
-  const resource = resources.defaultResource().merge(
-    resources.resourceFromAttributes({ ...config.resourceAttributes, [ATTR_SERVICE_NAME]: config.serviceName }),
-  );
+  const resource = resources
+    .defaultResource()
+    .merge(resources.resourceFromAttributes({ ...config.resourceAttributes, [ATTR_SERVICE_NAME]: config.serviceName }));
   const provider = new base.BasicTracerProvider({
     resource,
     spanProcessors,

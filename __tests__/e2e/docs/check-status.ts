@@ -1,4 +1,9 @@
-import { getTelemetryConfig, getTelemetryExportStats, isApplicationTracingEnabled, isBackendTracingEnabled } from '../../../src'; // in your project: from 'mellea-telemetry'
+import {
+  getTelemetryConfig,
+  getTelemetryExportStats,
+  isApplicationTracingEnabled,
+  isBackendTracingEnabled,
+} from '../../../src'; // in your project: from 'mellea-telemetry'
 
 console.log(`Application tracing: ${isApplicationTracingEnabled()}`);
 console.log(`Backend tracing:     ${isBackendTracingEnabled()}`);

@@ -50,13 +50,18 @@ export class Receiver {
       onRequest: (request) => {
         if (this.closed) return;
         const source = request.transport === 'grpc' ? (request.metadata?.getMap() ?? {}) : (request.headers ?? {});
-        this.headers.push(Object.fromEntries(Object.entries(source).map(([key, value]) => [key.toLowerCase(), String(value)])));
+        this.headers.push(
+          Object.fromEntries(Object.entries(source).map(([key, value]) => [key.toLowerCase(), String(value)])),
+        );
       },
     });
   }
 
   /** Starts a receiver on loopback (port 0 unless given). */
-  static async start(protocols: Protocol[] = ['grpc'], ports: { grpc?: number; http?: number } = {}): Promise<Receiver> {
+  static async start(
+    protocols: Protocol[] = ['grpc'],
+    ports: { grpc?: number; http?: number } = {},
+  ): Promise<Receiver> {
     const receiver = new Receiver(protocols, ports);
     await receiver.server.start();
     return receiver;
@@ -81,7 +86,11 @@ export class Receiver {
    * Resolves with the spans of `serviceName` once `done(spans)` holds, checked on every arrival. Rejects after
    * `timeoutMs` (a safety net for a broken build, not a timing assertion) with what did arrive.
    */
-  waitForSpans(serviceName: string, done: (spans: ReceivedSpan[]) => boolean, timeoutMs = 20_000): Promise<ReceivedSpan[]> {
+  waitForSpans(
+    serviceName: string,
+    done: (spans: ReceivedSpan[]) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<ReceivedSpan[]> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
         const spans = this.spansOf(serviceName);
@@ -163,7 +172,11 @@ export async function closedPort(): Promise<number> {
 }
 
 /** A "hung collector": accepts TCP connections and never answers a byte. */
-export async function hungServer(): Promise<{ endpoint: string; connections: () => number; close: () => Promise<void> }> {
+export async function hungServer(): Promise<{
+  endpoint: string;
+  connections: () => number;
+  close: () => Promise<void>;
+}> {
   const sockets = new Set<Socket>();
   let accepted = 0;
   const server: Server = createServer((socket) => {
