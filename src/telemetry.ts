@@ -169,7 +169,7 @@ export function configureTelemetry(options: TelemetryOptions = {}): TelemetryCon
  */
 export function getTelemetryExportStats(): ExportStats {
   const stats = lifecycle().pipeline?.stats;
-  return stats === undefined ? { exported: 0, failed: 0, dropped: 0, queued: 0 } : { ...stats };
+  return stats === undefined ? { exported: 0, failed: 0, dropped: 0, queued: 0, inFlight: 0 } : { ...stats };
 }
 
 /** The live configuration (frozen). */

@@ -80,7 +80,7 @@ describe('shell settings', () => {
       'Application tracing: true',
       'Backend tracing:     true',
       'OTLP export:         http://localhost:4317 (grpc) as my-mellea-app',
-      'Export counts:       {"exported":0,"failed":0,"dropped":0,"queued":0}',
+      'Export counts:       {"exported":0,"failed":0,"dropped":0,"queued":0,"inFlight":0}',
       '',
     ]);
   });

@@ -91,7 +91,7 @@ describe('Up: a decorated session reaches the receiver', () => {
     });
     // Headers travel as gRPC metadata.
     expect(receiver.headers).toContainEqual(expect.objectContaining({ 'x-api-key': 'secret-1', 'x-tenant': 'acme' }));
-    expect(getTelemetryExportStats()).toEqual({ exported: SPANS_PER_SESSION, failed: 0, dropped: 0, queued: 0 });
+    expect(getTelemetryExportStats()).toEqual({ exported: SPANS_PER_SESSION, failed: 0, dropped: 0, queued: 0, inFlight: 0 });
   });
 
   it('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT takes precedence over OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
@@ -113,7 +113,7 @@ describe('Up: a decorated session reaches the receiver', () => {
     });
     expect(await runSession()).toEqual(['answer to write 1', 'answer to write 2']);
     await forceFlushTelemetry();
-    expect(getTelemetryExportStats()).toEqual({ exported: 0, failed: 0, dropped: 0, queued: 0 });
+    expect(getTelemetryExportStats()).toEqual({ exported: 0, failed: 0, dropped: 0, queued: 0, inFlight: 0 });
     expect(receiver.spansOf('e2e-sampled-out')).toEqual([]);
   });
 });
@@ -130,7 +130,7 @@ describe('Down: nothing listens on the endpoint', () => {
       expect(await runSession(`round ${round}`)).toEqual([`answer to round ${round} 1`, `answer to round ${round} 2`]);
       await expect(forceFlushTelemetry()).resolves.toBeUndefined();
     }
-    expect(getTelemetryExportStats()).toEqual({ exported: 0, failed: 3 * SPANS_PER_SESSION, dropped: 0, queued: 0 });
+    expect(getTelemetryExportStats()).toEqual({ exported: 0, failed: 3 * SPANS_PER_SESSION, dropped: 0, queued: 0, inFlight: 0 });
     await expect(shutdownTelemetry()).resolves.toBeUndefined();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(endpoint);
@@ -149,12 +149,13 @@ describe('Down: nothing listens on the endpoint', () => {
         }
         expect(results[39]).toEqual(['answer to 39 1', 'answer to 39 2']);
         expect(maxQueued).toBe(50);
-        // 280 spans produced; every one is accounted for: still queued (or in flight), exported, failed, or dropped.
+        // 280 spans produced; every one is accounted for: queued, in flight (one batch), exported, failed, or dropped.
         expect(getTelemetryExportStats()).toEqual({
           exported: 0,
           failed: 0,
           queued: 50,
-          dropped: 40 * SPANS_PER_SESSION - 50,
+          inFlight: 10,
+          dropped: 40 * SPANS_PER_SESSION - 60,
         });
         expect(
           warnings.filter((warning) => warning.includes('OTEL_BSP_MAX_QUEUE_SIZE=50') && warning.includes(endpoint)),

@@ -16,8 +16,10 @@ export interface ExportStats {
   failed: number;
   /** Spans dropped because the queue was full (`OTEL_BSP_MAX_QUEUE_SIZE`). */
   dropped: number;
-  /** Spans accepted whose export has not finished yet, queued or in flight (never more than the queue size). */
+  /** Spans accepted and waiting in the queue (never more than the queue size). */
   queued: number;
+  /** Spans handed to the exporter whose export has not finished yet (at most one batch per export in flight). */
+  inFlight: number;
 }
 
 /** The endpoint as printed in warnings: no credentials, no query string. */
@@ -32,7 +34,7 @@ export function printableEndpoint(url: string): string {
 
 /** Counts and warnings shared by the guarded processor and exporter of one provider. */
 export class ExportGuard {
-  readonly stats: ExportStats = { exported: 0, failed: 0, dropped: 0, queued: 0 };
+  readonly stats: ExportStats = { exported: 0, failed: 0, dropped: 0, queued: 0, inFlight: 0 };
   /** Spans ever admitted to the queue. */
   admitted = 0;
   private closed = false;
@@ -114,8 +116,12 @@ export class ExportGuard {
     return {
       export: (spans: ReadableSpan[], done: (result: ExportResult) => void) => {
         const count = spans.length;
+        // The batch processor has taken these spans out of its queue: free their room now, as the processor does,
+        // so the first export (which includes the connect) does not shrink the queue for the spans behind it.
+        this.stats.queued = Math.max(0, this.stats.queued - count);
+        this.stats.inFlight += count;
         current().export(spans, (result) => {
-          this.stats.queued = Math.max(0, this.stats.queued - count);
+          this.stats.inFlight = Math.max(0, this.stats.inFlight - count);
           // ExportResultCode.SUCCESS is 0; compared directly so this module imports only types from the SDK.
           if (result.code === 0) this.stats.exported += count;
           else {

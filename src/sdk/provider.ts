@@ -145,12 +145,12 @@ export function createSdkRuntime(config: TelemetryConfig): SdkRuntime | undefine
     spanProcessors,
     sampler: createSampler(base, config.sampler),
   });
-  const stats = guard?.stats ?? { exported: 0, failed: 0, dropped: 0, queued: 0 };
+  const stats = guard?.stats ?? { exported: 0, failed: 0, dropped: 0, queued: 0, inFlight: 0 };
   const settle = (work: Promise<void>): Promise<void> => (guard === undefined ? work : guard.settle(work));
   return {
     tracerProvider: provider,
     stats,
-    hasPendingSpans: () => stats.queued > 0,
+    hasPendingSpans: () => stats.queued + stats.inFlight > 0,
     admittedSpans: () => guard?.admitted ?? 0,
     limitExportTime: (timeoutMs) => {
       if (timeoutMs < config.otlpTimeoutMs) guard?.limitExportTime(timeoutMs);

@@ -3,7 +3,7 @@
 import { trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { configureTelemetry } from '../../../src'; // in your project: from 'mellea-telemetry'
+import { configureTelemetry } from 'mellea-telemetry';
 import { Instruction, Session } from '../fixtures/session'; // your decorated session class
 
 const sdk = new NodeSDK({ traceExporter: new OTLPTraceExporter() }); // endpoint from OTEL_EXPORTER_OTLP_ENDPOINT

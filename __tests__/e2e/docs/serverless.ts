@@ -1,4 +1,4 @@
-import { forceFlushTelemetry } from '../../../src'; // in your project: from 'mellea-telemetry'
+import { forceFlushTelemetry } from 'mellea-telemetry';
 import { Instruction, Session } from '../fixtures/session'; // your decorated session class
 
 /** A serverless handler: the platform may freeze the process as soon as it returns, so flush before returning. */

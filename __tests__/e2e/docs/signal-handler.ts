@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { shutdownTelemetry } from '../../../src'; // in your project: from 'mellea-telemetry'
+import { shutdownTelemetry } from 'mellea-telemetry';
 import { Instruction, Session } from '../fixtures/session'; // your decorated session class
 
 const server = createServer(async (request, response) => {
