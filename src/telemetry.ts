@@ -7,6 +7,7 @@ import { readTelemetryConfig, type TelemetryConfig, type TelemetryOverrides } fr
 import { ensureContextManager, releaseContextManager } from './sdk/context-manager';
 import { installExitFlush } from './sdk/exit-flush';
 import type { ExportStats } from './sdk/export-guard';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createSdkRuntime } from './sdk/provider';
 import { APPLICATION_TRACER_NAME, BACKEND_TRACER_NAME } from './semconv';
 import { state } from './state';
@@ -23,6 +24,12 @@ export interface TelemetryOptions extends TelemetryOverrides {
    * `forceFlushTelemetry()` calls the provider's `forceFlush()` and `shutdownTelemetry()` never shuts it down.
    */
   tracerProvider?: TracerProvider;
+  /**
+   * More span processors for the provider built from the environment, next to its console and OTLP ones — e.g. a
+   * `SimpleSpanProcessor(new InMemorySpanExporter())` to print the run's span tree, or an exporter of your own.
+   * Ignored when `tracerProvider` is given (add processors to that provider instead).
+   */
+  spanProcessors?: readonly SpanProcessor[];
 }
 
 /** Where the enabled scopes send their spans, and how to flush and stop it. */
@@ -66,8 +73,8 @@ function applicationPipeline(tracerProvider: TracerProvider): Pipeline {
 }
 
 /** Builds our own provider from the config, with exit hooks unless opted out. Undefined if the SDK is missing. */
-function sdkPipeline(config: TelemetryConfig): Pipeline | undefined {
-  const runtime = createSdkRuntime(config);
+function sdkPipeline(config: TelemetryConfig, extraProcessors: readonly SpanProcessor[] = []): Pipeline | undefined {
+  const runtime = createSdkRuntime(config, extraProcessors);
   if (runtime === undefined) return undefined;
   const pipeline: Pipeline = {
     tracerProvider: runtime.tracerProvider,
@@ -98,7 +105,7 @@ function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
   }
   const enabled = config.application || config.backend;
   const provided = current.options.tracerProvider;
-  const pipeline = !enabled ? undefined : provided !== undefined ? applicationPipeline(provided) : sdkPipeline(config);
+  const pipeline = !enabled ? undefined : provided !== undefined ? applicationPipeline(provided) : sdkPipeline(config, current.options.spanProcessors);
   current.config = config;
   current.pipeline = pipeline;
   state.content = config.content;

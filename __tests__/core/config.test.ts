@@ -1,5 +1,7 @@
 import { context, ROOT_CONTEXT, createContextKey, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
+  configureTelemetry,
   getTelemetryConfig,
   isApplicationTracingEnabled,
   isBackendTracingEnabled,
@@ -138,5 +140,25 @@ describe('read once at load, reload on demand', () => {
     }
     new Mixed().backendCall();
     expect(active).toBeUndefined();
+  });
+
+  it('configureTelemetry({ spanProcessors }) adds processors to the provider built from the environment', () => {
+    const recorded = new InMemorySpanExporter();
+    configureTelemetry({ application: true, spanProcessors: [new SimpleSpanProcessor(recorded)] });
+    try {
+      class Session {
+        @traceApplication('aact')
+        act(): string {
+          return 'ok';
+        }
+      }
+      expect(new Session().act()).toBe('ok');
+      expect(recorded.getFinishedSpans().map((span) => [span.name, span.instrumentationScope.name])).toEqual([
+        ['aact', 'mellea.application'],
+      ]);
+    } finally {
+      configureTelemetry({});
+    }
+    expect(isApplicationTracingEnabled()).toBe(false);
   });
 });

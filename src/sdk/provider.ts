@@ -116,11 +116,14 @@ function createOtlpExporter(
  * exporter (behind a bounded batch processor). Neither configured: spans are recorded and dropped. Returns
  * undefined (with one warning) when the SDK packages are not installed.
  */
-export function createSdkRuntime(config: TelemetryConfig): SdkRuntime | undefined {
+export function createSdkRuntime(
+  config: TelemetryConfig,
+  extraProcessors: readonly SpanProcessor[] = [],
+): SdkRuntime | undefined {
   const sdk = loadSdk(config);
   if (sdk === undefined) return undefined;
   const { base, resources } = sdk;
-  const spanProcessors: SpanProcessor[] = [];
+  const spanProcessors: SpanProcessor[] = [...extraProcessors];
   if (config.console) spanProcessors.push(new base.SimpleSpanProcessor(new base.ConsoleSpanExporter()));
   let guard: ExportGuard | undefined;
   if (config.otlpEndpoint !== undefined && sdk.otlp !== undefined) {

@@ -13,9 +13,7 @@
  *
  * Both trace scopes are on unless MELLEA_TRACE_APPLICATION / MELLEA_TRACE_BACKEND say otherwise.
  */
-import { InMemorySpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter } from '@opentelemetry/sdk-trace-base';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   ChatContext,
   configureTelemetry,
@@ -29,37 +27,23 @@ import {
   Requirement,
   ScriptedBackend,
   Session,
+  shutdownTelemetry,
   type Backend,
-  type TelemetryConfig,
 } from 'mellea-telemetry';
 import { formatSpanTree, type SpanNode } from 'mellea-telemetry/testing';
 
 // ---------------------------------------------------------------------------------------------------------------
-// 1. Tracing. The example brings its own tracer provider (configureTelemetry({ tracerProvider })) so that it can
-//    keep the finished spans in memory for the printed tree, next to the exporters the environment asks for.
+// 1. Tracing. Both scopes on unless the environment says otherwise; everything else (console, OTLP endpoint,
+//    protocol, sampler, batch settings) comes from the environment as usual. One extra span processor keeps the
+//    finished spans in memory for the tree printed at the end.
 // ---------------------------------------------------------------------------------------------------------------
-const settings = readTelemetryConfig({ MELLEA_TRACE_APPLICATION: 'true', MELLEA_TRACE_BACKEND: 'true', ...process.env });
+const scopes = readTelemetryConfig({ MELLEA_TRACE_APPLICATION: 'true', MELLEA_TRACE_BACKEND: 'true', ...process.env });
 const recorded = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({
-  resource: resourceFromAttributes({ 'service.name': settings.serviceName }),
-  spanProcessors: [new SimpleSpanProcessor(recorded), ...exportersFromEnvironment(settings)],
+configureTelemetry({
+  application: scopes.application,
+  backend: scopes.backend,
+  spanProcessors: [new SimpleSpanProcessor(recorded)],
 });
-configureTelemetry({ tracerProvider: provider, application: settings.application, backend: settings.backend });
-
-/** MELLEA_TRACE_CONSOLE → console exporter; OTEL_EXPORTER_OTLP_ENDPOINT → OTLP (gRPC, or http/protobuf). */
-function exportersFromEnvironment(config: TelemetryConfig): SpanProcessor[] {
-  const processors: SpanProcessor[] = [];
-  if (config.console) processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
-  if (config.otlpEndpoint !== undefined) {
-    // The OTLP exporters read the endpoint, headers and timeout from the OTEL_* variables themselves.
-    const { OTLPTraceExporter } =
-      config.otlpProtocol === 'grpc'
-        ? (require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc'))
-        : (require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto'));
-    processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
-  }
-  return processors;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // 2. The backend: offline by default; MELLEA_BACKEND=openai|ollama switches to a real server.
@@ -192,11 +176,7 @@ async function main(): Promise<number> {
 
   console.log('\nSpan tree:');
   console.log(formatSpanTree(recorded.getFinishedSpans(), { attributes: treeAttributes }));
-  try {
-    await provider.shutdown(); // exports what the batch processor still holds
-  } catch (error) {
-    console.error(`Exporting the spans failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  await shutdownTelemetry(); // exports what the batch processor still holds; never rejects, bounded in time
   return exitCode;
 }
 
