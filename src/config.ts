@@ -12,6 +12,7 @@
  * A malformed value never throws: it gets one warning naming the variable and the value used instead (header
  * values are never printed — they usually carry API keys).
  */
+import { ATTR_SERVICE_NAME } from './semconv';
 import { warnOnce } from './warnings';
 
 /** The environment variables this package reads. */
@@ -322,8 +323,8 @@ export function readTelemetryConfig(
   parseKeyValueList(env, ENV.otlpTracesHeaders, true, otlpHeaders);
   const resourceAttributes: Record<string, string> = {};
   parseKeyValueList(env, ENV.resourceAttributes, false, resourceAttributes);
-  const serviceName = env[ENV.serviceName]?.trim() || resourceAttributes['service.name'] || DEFAULT_SERVICE_NAME;
-  delete resourceAttributes['service.name'];
+  const serviceName = env[ENV.serviceName]?.trim() || resourceAttributes[ATTR_SERVICE_NAME] || DEFAULT_SERVICE_NAME;
+  delete resourceAttributes[ATTR_SERVICE_NAME];
   return Object.freeze({
     application: overrides.application ?? parseBooleanEnv(env, ENV.application, false),
     backend: overrides.backend ?? parseBooleanEnv(env, ENV.backend, false),

@@ -1,4 +1,15 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_SYSTEM,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_MELLEA_ACTION_TYPE,
+  ATTR_MELLEA_BACKEND,
+  ATTR_NUM_GENERATE_LOGS,
+  ATTR_SAMPLING_SUCCESS,
+} from '../semconv';
 
 /** A finished span with its children, in start order. */
 export interface SpanNode {
@@ -47,15 +58,15 @@ export function spanShape(nodes: readonly SpanNode[]): SpanShape[] {
 
 /** Attributes shown by {@link formatSpanTree} by default, when a span has them. */
 export const DEFAULT_TREE_ATTRIBUTES = [
-  'mellea.action_type',
-  'mellea.backend',
-  'gen_ai.system',
-  'gen_ai.request.model',
-  'gen_ai.usage.input_tokens',
-  'gen_ai.usage.output_tokens',
-  'sampling_success',
-  'num_generate_logs',
-  'error.type',
+  ATTR_MELLEA_ACTION_TYPE,
+  ATTR_MELLEA_BACKEND,
+  ATTR_GEN_AI_SYSTEM,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_SAMPLING_SUCCESS,
+  ATTR_NUM_GENERATE_LOGS,
+  ATTR_ERROR_TYPE,
 ] as const;
 
 /**
