@@ -5,6 +5,7 @@
  */
 import { traceBackend } from '../../../decorators/trace-backend';
 import { traceMethods } from '../../../decorators/trace-methods';
+import { OPERATION_CHAT, OPERATION_TEXT_COMPLETION } from '../../semconv';
 import { jsonSchemaOf } from '../format';
 import { renderMessages, renderPrompt, actionMessages } from '../prompt';
 import type { Action, Backend, ChatMessage, GenerateOptions, GenerationContext, StreamChunk } from '../types';
@@ -141,9 +142,9 @@ export class OpenAIBackend implements Backend {
 }
 
 traceMethods(OpenAIBackend, {
-  generateFromContext: traceBackend('chat'),
-  streamFromContext: traceBackend('chat'),
-  generateFromRaw: traceBackend('text_completion'),
+  generateFromContext: traceBackend(OPERATION_CHAT),
+  streamFromContext: traceBackend(OPERATION_CHAT),
+  generateFromRaw: traceBackend(OPERATION_TEXT_COMPLETION),
 });
 
 function samplingFields(options: GenerateOptions): Record<string, unknown> {
