@@ -4,9 +4,14 @@
  * export produces one warning naming the endpoint. The counts are readable through `getTelemetryExportStats()`.
  */
 import { TraceFlags, type Context } from '@opentelemetry/api';
-import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describeError, warnOnce } from '../warnings';
+
+/** The SDK's export result (`@opentelemetry/core`'s `ExportResult`), by shape: code 0 is success. */
+interface ExportResult {
+  code: number;
+  error?: Error;
+}
 
 /** What happened to the spans handed to the OTLP exporter since the provider was built. */
 export interface ExportStats {
