@@ -6,6 +6,7 @@ const transform = (tsconfig) => ({ '^.+\\.ts$': ['ts-jest', { tsconfig }] });
 const moduleNameMapper = {
   '^mellea-telemetry$': '<rootDir>/src/index.ts',
   '^mellea-telemetry/testing$': '<rootDir>/src/testing/index.ts',
+  '^mellea-telemetry/runtime$': '<rootDir>/runtime/index.ts',
 };
 
 /** @type {import('jest').Config} */

@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { GroupReport, RowStats } from './lib/harness';
-import { judge, type Verdict } from './lib/verdicts';
 import { formatTable } from './lib/table';
+import { judge, type Verdict } from './lib/verdicts';
 
 const GROUPS = ['context', 'context-dist', 'disabled', 'cpu', 'memory', 'export', 'export-plain'] as const;
 /** The script and arguments of each group (both export groups share one script). */

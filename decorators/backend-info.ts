@@ -1,4 +1,4 @@
-import { defineBackendInfo, type BackendInfo } from '../src/metadata';
+import { type BackendInfo, defineBackendInfo } from '../src/metadata';
 
 /**
  * Class decorator declaring a backend's `gen_ai.system`, model and extra attributes through reflect-metadata,

@@ -1,11 +1,11 @@
 import { applicationRecipe } from '../src/attributes/application';
-import { tracedMark, preserveIdentity } from '../src/function-identity';
-import { GenerativeSlot, type GenerativeSession } from '../src/generative-slot';
+import { preserveIdentity, tracedMark } from '../src/function-identity';
+import { type GenerativeSession, GenerativeSlot } from '../src/generative-slot';
 import { declaredReturnClass } from '../src/metadata';
 import { parameterNames } from '../src/parameter-names';
-import { runTraced } from '../src/span-builder';
 import { SPAN_AACT } from '../src/semconv';
-import { methodDecorator, type MethodDecorator } from './dialect';
+import { runTraced } from '../src/span-builder';
+import { type MethodDecorator, methodDecorator } from './dialect';
 
 /** Options of `@generative`. */
 export interface GenerativeOptions<This = any> {

@@ -1,6 +1,6 @@
 import { applicationRecipe, type TraceApplicationOptions } from '../src/attributes/application';
 import { traceMethod } from '../src/span-builder';
-import { methodDecorator, type MethodDecorator } from './dialect';
+import { type MethodDecorator, methodDecorator } from './dialect';
 
 /**
  * Traces a session method as an application span (tracer `mellea.application`), active while the method runs

@@ -1,6 +1,6 @@
 import { backendRecipe, type TraceBackendOptions } from '../src/attributes/backend';
 import { traceMethod } from '../src/span-builder';
-import { methodDecorator, type MethodDecorator } from './dialect';
+import { type MethodDecorator, methodDecorator } from './dialect';
 
 /**
  * Traces an LLM backend method as a backend span (tracer `mellea.backend`, kind CLIENT) following the

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'mellea-pack-'));
-const run = (command, args, cwd) => execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+const run = (command, args, cwd) =>
+  execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 const tsc = join(root, 'node_modules', '.bin', 'tsc');
 
 let passed = 0;
@@ -31,20 +32,53 @@ try {
   const app = join(work, 'app');
   cpSync(join(root, 'scripts', 'pack-consumer'), app, { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball), `@types/node@${readVersion('@types/node')}`], app);
+  run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      join(work, tarball),
+      `@types/node@${readVersion('@types/node')}`,
+    ],
+    app,
+  );
 
   check('require() from CommonJS JavaScript', () => run('node', ['plain.cjs'], app));
   check('import from ESM JavaScript', () => run('node', ['plain.mjs'], app));
   check('require() and import in one process share one state', () => run('node', ['mixed.mjs'], app));
   check('TypeScript, legacy decorators, CommonJS (types from the package)', () => {
-    const config = { compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, types: ['node'], outDir: 'out-legacy', skipLibCheck: false }, files: ['consumer.ts'] };
+    const config = {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'commonjs',
+        strict: true,
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+        types: ['node'],
+        outDir: 'out-legacy',
+        skipLibCheck: false,
+      },
+      files: ['consumer.ts'],
+    };
     writeFileSync(join(app, 'tsconfig.legacy.json'), JSON.stringify(config));
     run(tsc, ['-p', 'tsconfig.legacy.json'], app);
     run('node', ['out-legacy/consumer.js'], app);
   });
   check('TypeScript, TC39 decorators, ESM (types from the package)', () => {
     cpSync(join(app, 'consumer.ts'), join(app, 'consumer.mts'));
-    const config = { compilerOptions: { target: 'ES2022', module: 'nodenext', strict: true, types: ['node'], outDir: 'out-standard', skipLibCheck: false }, files: ['consumer.mts'] };
+    const config = {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'nodenext',
+        strict: true,
+        types: ['node'],
+        outDir: 'out-standard',
+        skipLibCheck: false,
+      },
+      files: ['consumer.mts'],
+    };
     writeFileSync(join(app, 'tsconfig.standard.json'), JSON.stringify(config));
     run(tsc, ['-p', 'tsconfig.standard.json'], app);
     run('node', ['out-standard/consumer.mjs'], app);
@@ -60,6 +94,8 @@ console.log(`pack: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
 
 function readVersion(name) {
-  const lock = JSON.parse(run('node', ['-p', `JSON.stringify(require('./package-lock.json').packages['node_modules/${name}'])`], root));
+  const lock = JSON.parse(
+    run('node', ['-p', `JSON.stringify(require('./package-lock.json').packages['node_modules/${name}'])`], root),
+  );
   return lock.version;
 }

@@ -5,11 +5,19 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const documents = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const documents = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 for (const document of documents) {
   const path = join(root, document);
   const before = readFileSync(path, 'utf8');
-  const after = before.replace(/(<!-- file: (\S+) -->\s*\n```[a-z]*\n)[\s\S]*?```/g, (_all, head, file) => `${head}${readFileSync(join(root, file), 'utf8')}\`\`\``);
+  const after = before.replace(
+    /(<!-- file: (\S+) -->\s*\n```[a-z]*\n)[\s\S]*?```/g,
+    (_all, head, file) => `${head}${readFileSync(join(root, file), 'utf8')}\`\`\``,
+  );
   if (after !== before) {
     writeFileSync(path, after);
     console.log(`updated ${document}`);

@@ -1,36 +1,47 @@
-/** `mellea-telemetry`: decorators, configuration and conventions. Re-exports only (plus reading the config at load). */
-import { initTelemetry } from './telemetry';
+/**
+ * `mellea-telemetry`: decorators, configuration, lifecycle and conventions — the documented public API. The
+ * session runtime is the separate `mellea-telemetry/runtime` entry; test helpers are `mellea-telemetry/testing`.
+ * Re-exports only (plus reading the config at load).
+ */
+import { initTelemetry } from './lifecycle';
 
 initTelemetry();
 
+export { backendInfo } from '../decorators/backend-info';
+export type { MethodDecorator } from '../decorators/dialect';
+export { type GenerativeOptions, generative } from '../decorators/generative';
 export { traceApplication } from '../decorators/trace-application';
 export { traceBackend } from '../decorators/trace-backend';
-export { generative, type GenerativeOptions } from '../decorators/generative';
-export { backendInfo } from '../decorators/backend-info';
 export { traceMethods } from '../decorators/trace-methods';
-export type { MethodDecorator } from '../decorators/dialect';
 export type { TraceApplicationOptions } from './attributes/application';
 export type { TraceBackendOptions } from './attributes/backend';
 export type { TraceOptions } from './attributes/options';
 export type { AttributeMap } from './coerce';
-export type { BackendInfo } from './metadata';
-export { GenerativeSlot, type ActOptions, type ActResult, type GenerativeSession } from './generative-slot';
 export {
-  reloadTelemetryConfig,
+  type BatchSettings,
+  type OtlpProtocol,
+  readTelemetryConfig,
+  type SamplerName,
+  type TelemetryConfig,
+  type TelemetryOverrides,
+} from './config';
+export { type ActOptions, type ActResult, type GenerativeSession, GenerativeSlot } from './generative-slot';
+export {
+  configureTelemetry,
+  forceFlushTelemetry,
   getTelemetryConfig,
+  getTelemetryExportStats,
   isApplicationTracingEnabled,
   isBackendTracingEnabled,
   isContentTracingEnabled,
-  forceFlushTelemetry,
+  reloadTelemetryConfig,
   shutdownTelemetry,
-  configureTelemetry,
-  getTelemetryExportStats,
   type TelemetryOptions,
-} from './telemetry';
+} from './lifecycle';
+export type { BackendInfo } from './metadata';
+export { injectTraceContext } from './propagation';
 export type { ExportStats } from './sdk/export-guard';
-export { readTelemetryConfig, ENV, type TelemetryConfig } from './config';
-export { truncateResponse } from './truncate';
-export { WARNING_TYPE } from './warnings';
 export * from './semconv';
+export { truncateResponse } from './truncate';
 export { VERSION } from './version';
-export * from './runtime';
+export { WARNING_TYPE } from './warnings';

@@ -37,7 +37,20 @@ export function defineBackendInfo(constructor: object, info: BackendInfo): void 
   infoCache.delete(constructor);
 }
 
-const BUILTIN_TYPES = new Set<unknown>([Object, Promise, String, Number, Boolean, Array, Function, Symbol, BigInt, Map, Set, Date]);
+const BUILTIN_TYPES = new Set<unknown>([
+  Object,
+  Promise,
+  String,
+  Number,
+  Boolean,
+  Array,
+  Function,
+  Symbol,
+  BigInt,
+  Map,
+  Set,
+  Date,
+]);
 
 /** The class a legacy-compiled method declares as its return type, when it is a user class (else undefined). */
 export function declaredReturnClass(target: object, key: string | symbol): Function | undefined {

@@ -6,7 +6,7 @@
  */
 import { context } from '@opentelemetry/api';
 import type { AttributeMap } from './coerce';
-import type { TracedCall } from './span-builder';
+import type { TracedCall } from './traced-call';
 import { describeError, warnOnce } from './warnings';
 
 export function settle(call: TracedCall, result: unknown): unknown {
@@ -92,7 +92,8 @@ function instrumentAsyncIterator(call: TracedCall, iterator: AnyAsyncIterator): 
     }
     return Promise.resolve(pending).then(
       (step: unknown) => {
-        if (step === null || typeof step !== 'object' || (step as IteratorResult<unknown>).done) call.succeedWith(collected);
+        if (step === null || typeof step !== 'object' || (step as IteratorResult<unknown>).done)
+          call.succeedWith(collected);
         else if (collected !== undefined) call.recordChunk((step as IteratorResult<unknown>).value, collected);
         return step;
       },

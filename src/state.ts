@@ -1,4 +1,4 @@
-import { trace, type Tracer } from '@opentelemetry/api';
+import { type Tracer, trace } from '@opentelemetry/api';
 import { APPLICATION_TRACER_NAME, BACKEND_TRACER_NAME } from './semconv';
 import { VERSION } from './version';
 
@@ -27,7 +27,11 @@ const STATE_KEY = Symbol.for('mellea-telemetry.state.v1');
 function createState(): TelemetryState {
   return {
     // Until a scope is enabled these are the API's proxy tracers: nothing is registered by creating them.
-    application: { name: APPLICATION_TRACER_NAME, enabled: false, tracer: trace.getTracer(APPLICATION_TRACER_NAME, VERSION) },
+    application: {
+      name: APPLICATION_TRACER_NAME,
+      enabled: false,
+      tracer: trace.getTracer(APPLICATION_TRACER_NAME, VERSION),
+    },
     backend: { name: BACKEND_TRACER_NAME, enabled: false, tracer: trace.getTracer(BACKEND_TRACER_NAME, VERSION) },
     content: true,
   };

@@ -1,6 +1,12 @@
-import { traceBackend, traceMethods } from 'mellea-telemetry';
-import { injectTraceContext } from 'mellea-telemetry';
-import { Message, renderMessages, SimpleContext, type Action, type GenerationContext, type ModelOutput } from 'mellea-telemetry';
+import { injectTraceContext, traceBackend, traceMethods } from 'mellea-telemetry';
+import {
+  type Action,
+  type GenerationContext,
+  Message,
+  type ModelOutput,
+  renderMessages,
+  SimpleContext,
+} from 'mellea-telemetry/runtime';
 import { createTestTracing } from 'mellea-telemetry/testing';
 import { sendJson, traceparentOf, useWireServer } from './wire-server'; // a loopback HTTP server for the test
 
@@ -34,7 +40,11 @@ class GatewayBackend {
     // Answer in the field names the backend span conventions read.
     return {
       value: body.output,
-      usage: { inputTokens: body.tokens.in, outputTokens: body.tokens.out, totalTokens: body.tokens.in + body.tokens.out },
+      usage: {
+        inputTokens: body.tokens.in,
+        outputTokens: body.tokens.out,
+        totalTokens: body.tokens.in + body.tokens.out,
+      },
       model: body.served_by, // gen_ai.response.model
       id: body.request_id, // gen_ai.response.id
       finishReasons: [body.stop], // gen_ai.response.finish_reasons
@@ -57,7 +67,14 @@ traceMethods(GatewayBackend, {
 describe('a hand-written HTTP backend', () => {
   const tracing = createTestTracing();
   const gateway = useWireServer((_, res) =>
-    sendJson(res, 200, { output: 'Bonjour', served_by: 'acme-7b-v2', request_id: 'req-42', stop: 'stop', tokens: { in: 9, out: 2 }, cached: true }),
+    sendJson(res, 200, {
+      output: 'Bonjour',
+      served_by: 'acme-7b-v2',
+      request_id: 'req-42',
+      stop: 'stop',
+      tokens: { in: 9, out: 2 },
+      cached: true,
+    }),
   );
   afterEach(() => tracing.reset());
   afterAll(() => tracing.shutdown());
@@ -88,9 +105,9 @@ describe('a hand-written HTTP backend', () => {
 
   it('a failure ends the span with ERROR and error.type = the error class', async () => {
     gateway.handle((_, res) => sendJson(res, 503, { error: 'overloaded' }));
-    await expect(new GatewayBackend('acme-7b', gateway.url).generateFromContext(new Message('user', 'hi'), new SimpleContext())).rejects.toThrow(
-      'gateway answered HTTP 503',
-    );
+    await expect(
+      new GatewayBackend('acme-7b', gateway.url).generateFromContext(new Message('user', 'hi'), new SimpleContext()),
+    ).rejects.toThrow('gateway answered HTTP 503');
     expect(tracing.span('chat').attributes['error.type']).toBe('GatewayError');
   });
 });

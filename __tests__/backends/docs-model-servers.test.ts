@@ -1,7 +1,8 @@
 // Runs the snippets of docs/backends.md ("Using the HTTP backends") against loopback servers speaking the
 // OpenAI and Ollama wire formats.
+
+import { OpenAIBackend } from '../../runtime/backends/openai';
 import { ask, litellm, ollama, ollamaV1, openai, streamAnswer, vllm } from './docs-model-servers';
-import { OpenAIBackend } from '../../src/runtime/backends/openai';
 import { genAiAttributes, useTestTracing } from './fixtures';
 import { sendJson, sendNdjson, sendSse, useWireServer } from './wire-server';
 
@@ -10,7 +11,9 @@ const completion = (model: string) => ({
   object: 'chat.completion',
   created: 1741569952,
   model,
-  choices: [{ index: 0, message: { role: 'assistant', content: `hi from ${model}` }, logprobs: null, finish_reason: 'stop' }],
+  choices: [
+    { index: 0, message: { role: 'assistant', content: `hi from ${model}` }, logprobs: null, finish_reason: 'stop' },
+  ],
   usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 },
 });
 
@@ -18,7 +21,14 @@ const tracing = useTestTracing();
 const server = useWireServer((request, res) => {
   if (request.path.endsWith('/chat/completions')) {
     if (!request.body.stream) return sendJson(res, 200, completion(request.body.model));
-    const chunk = (choices: unknown[], usage: unknown = null) => ({ id: 'chatcmpl-2', object: 'chat.completion.chunk', created: 1, model: 'vllm-model', choices, usage });
+    const chunk = (choices: unknown[], usage: unknown = null) => ({
+      id: 'chatcmpl-2',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'vllm-model',
+      choices,
+      usage,
+    });
     return sendSse(res, [
       chunk([{ index: 0, delta: { role: 'assistant', content: 'str' }, finish_reason: null }]),
       chunk([{ index: 0, delta: { content: 'eamed' }, finish_reason: 'stop' }]),
@@ -29,11 +39,27 @@ const server = useWireServer((request, res) => {
     return sendNdjson(res, [
       { model: 'granite4.1:3b', created_at: 't', message: { role: 'assistant', content: 'nd' }, done: false },
       { model: 'granite4.1:3b', created_at: 't', message: { role: 'assistant', content: 'json' }, done: false },
-      { model: 'granite4.1:3b', created_at: 't', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', prompt_eval_count: 7, eval_count: 2 },
+      {
+        model: 'granite4.1:3b',
+        created_at: 't',
+        message: { role: 'assistant', content: '' },
+        done: true,
+        done_reason: 'stop',
+        prompt_eval_count: 7,
+        eval_count: 2,
+      },
     ]);
   }
   if (request.path === '/api/chat') {
-    return sendJson(res, 200, { model: 'granite4.1:3b', created_at: 't', message: { role: 'assistant', content: 'native' }, done: true, done_reason: 'stop', prompt_eval_count: 7, eval_count: 1 });
+    return sendJson(res, 200, {
+      model: 'granite4.1:3b',
+      created_at: 't',
+      message: { role: 'assistant', content: 'native' },
+      done: true,
+      done_reason: 'stop',
+      prompt_eval_count: 7,
+      eval_count: 1,
+    });
   }
   sendJson(res, 404, { error: `no route ${request.path}` });
 });
@@ -54,15 +80,26 @@ it('vllm(), ollamaV1() and litellm() speak Chat Completions; litellm sends its k
   } finally {
     delete process.env.LITELLM_API_KEY;
   }
-  expect(server.requests.map((request) => request.path)).toEqual(['/v1/chat/completions', '/v1/chat/completions', '/chat/completions']);
+  expect(server.requests.map((request) => request.path)).toEqual([
+    '/v1/chat/completions',
+    '/v1/chat/completions',
+    '/chat/completions',
+  ]);
   expect(server.requests[2]!.headers['authorization']).toBe('Bearer sk-litellm-virtual');
-  expect(tracing.spansNamed('chat').map((span) => span.attributes['gen_ai.system'])).toEqual(['openai', 'openai', 'openai']);
+  expect(tracing.spansNamed('chat').map((span) => span.attributes['gen_ai.system'])).toEqual([
+    'openai',
+    'openai',
+    'openai',
+  ]);
 });
 
 it('ollama() uses the native API and its model options', async () => {
   expect(await ask(ollama(server.url), 'hi')).toBe('native');
   expect(server.requests[0]!.body).toMatchObject({ model: 'granite4.1:3b', stream: false, options: { num_ctx: 8192 } });
-  expect(genAiAttributes(tracing.span('chat'))).toMatchObject({ 'gen_ai.system': 'ollama', 'gen_ai.usage.total_tokens': 8 });
+  expect(genAiAttributes(tracing.span('chat'))).toMatchObject({
+    'gen_ai.system': 'ollama',
+    'gen_ai.usage.total_tokens': 8,
+  });
 });
 
 it('ask() waits out one 429 using retry-after', async () => {
@@ -73,7 +110,10 @@ it('ask() waits out one 429 using retry-after', async () => {
       : sendJson(res, 200, completion('after-retry')),
   );
   expect(await ask(vllm(`${server.url}/v1`), 'hi')).toBe('hi from after-retry');
-  expect(tracing.spansNamed('chat').map((span) => span.attributes['error.type'] ?? 'ok')).toEqual(['BackendHttpError', 'ok']);
+  expect(tracing.spansNamed('chat').map((span) => span.attributes['error.type'] ?? 'ok')).toEqual([
+    'BackendHttpError',
+    'ok',
+  ]);
 });
 
 it('ask() turns a timeout into a message', async () => {

@@ -1,7 +1,13 @@
-import { BackendHttpError, BackendTimeoutError } from 'mellea-telemetry';
-import { OllamaModelBackend } from 'mellea-telemetry';
-import { OpenAIBackend } from 'mellea-telemetry';
-import { ChatContext, Message, type Backend, type Context } from 'mellea-telemetry';
+import {
+  type Backend,
+  BackendHttpError,
+  BackendTimeoutError,
+  ChatContext,
+  type Context,
+  Message,
+  OllamaModelBackend,
+  OpenAIBackend,
+} from 'mellea-telemetry/runtime';
 
 // OpenAI itself: the key comes from the environment, never from source.
 export const openai = () => new OpenAIBackend({ modelId: 'gpt-4o-mini', apiKey: process.env.OPENAI_API_KEY });
@@ -11,7 +17,8 @@ export const vllm = (baseURL = 'http://localhost:8000/v1') =>
   new OpenAIBackend({ modelId: 'ibm-granite/granite-3.3-2b-instruct', baseURL });
 
 // Ollama's OpenAI-compatible endpoint (spans still say gen_ai.system=openai: the class decides).
-export const ollamaV1 = (baseURL = 'http://localhost:11434/v1') => new OpenAIBackend({ modelId: 'granite4.1:3b', baseURL });
+export const ollamaV1 = (baseURL = 'http://localhost:11434/v1') =>
+  new OpenAIBackend({ modelId: 'granite4.1:3b', baseURL });
 
 // A LiteLLM proxy: its virtual key as apiKey, the proxy's model alias as modelId; chat-only upstreams → rawApi 'chat'.
 export const litellm = (baseURL = 'http://localhost:4000') =>
@@ -35,7 +42,11 @@ export async function ask(backend: Backend, question: string, ctx: Context = new
 }
 
 /** Streams an answer to `write` as it arrives; the chat span ends when the stream does. */
-export async function streamAnswer(backend: OpenAIBackend | OllamaModelBackend, question: string, write: (text: string) => void) {
+export async function streamAnswer(
+  backend: OpenAIBackend | OllamaModelBackend,
+  question: string,
+  write: (text: string) => void,
+) {
   let text = '';
   for await (const chunk of backend.streamFromContext(new Message('user', question), new ChatContext())) {
     write(chunk.delta);

@@ -1,5 +1,5 @@
-/** Minimal components and a context for the backend tests (the runtime's own live in src/runtime). */
-import type { ChatMessage, Component, GenerationContext } from '../../src/runtime/types';
+/** Minimal components and a context for the backend tests (the runtime's own live in runtime/). */
+import type { ChatMessage, Component, GenerationContext } from '../../runtime/types';
 import { createTestTracing, type TestTracing, type TestTracingOptions } from '../../src/testing';
 
 export class UserMessage implements Component {

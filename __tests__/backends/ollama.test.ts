@@ -1,13 +1,13 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { OllamaModelBackend } from '../../src/runtime/backends/ollama';
 import {
   BackendConnectionError,
   BackendHttpError,
   BackendResponseError,
   BackendTimeoutError,
-} from '../../src/runtime/backends/errors';
-import { closedPort, sendJson, sendNdjson, traceparentOf, useWireServer } from './wire-server';
+} from '../../runtime/backends/errors';
+import { OllamaModelBackend } from '../../runtime/backends/ollama';
 import { drain, failure, genAiAttributes, History, UserMessage, useTestTracing } from './fixtures';
+import { closedPort, sendJson, sendNdjson, traceparentOf, useWireServer } from './wire-server';
 
 // Bodies shaped as Ollama's API reference documents /api/chat and /api/generate (non-streamed and NDJSON).
 const chatAnswer = {
@@ -25,8 +25,18 @@ const chatAnswer = {
 };
 
 const streamLines = [
-  { model: 'granite4.1:3b', created_at: '2026-11-28T03:10:43.1Z', message: { role: 'assistant', content: 'The' }, done: false },
-  { model: 'granite4.1:3b', created_at: '2026-11-28T03:10:43.2Z', message: { role: 'assistant', content: ' sky' }, done: false },
+  {
+    model: 'granite4.1:3b',
+    created_at: '2026-11-28T03:10:43.1Z',
+    message: { role: 'assistant', content: 'The' },
+    done: false,
+  },
+  {
+    model: 'granite4.1:3b',
+    created_at: '2026-11-28T03:10:43.2Z',
+    message: { role: 'assistant', content: ' sky' },
+    done: false,
+  },
   {
     model: 'granite4.1:3b',
     created_at: '2026-11-28T03:10:43.3Z',
@@ -65,16 +75,22 @@ const server = useWireServer();
 const backend = (options: Partial<ConstructorParameters<typeof OllamaModelBackend>[0]> = {}) =>
   new OllamaModelBackend({ modelId: 'granite4.1:3b', baseURL: server.url, timeoutMs: 2000, ...options });
 
-
 describe('OllamaModelBackend.generateFromContext', () => {
   it('POSTs /api/chat (stream: false) and records every gen_ai attribute on a chat span', async () => {
     server.handle((_, res) => sendJson(res, 200, chatAnswer));
-    const ctx = new History([{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' }]);
+    const ctx = new History([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello.' },
+    ]);
 
-    const out = await backend({ modelOptions: { num_ctx: 4096 }, keepAlive: '10m' }).generateFromContext(new UserMessage('How are you?'), ctx, {
-      maxTokens: 300,
-      temperature: 0,
-    });
+    const out = await backend({ modelOptions: { num_ctx: 4096 }, keepAlive: '10m' }).generateFromContext(
+      new UserMessage('How are you?'),
+      ctx,
+      {
+        maxTokens: 300,
+        temperature: 0,
+      },
+    );
 
     expect(out).toEqual({
       value: 'Hello! How are you today?',
@@ -121,11 +137,20 @@ describe('OllamaModelBackend.generateFromContext', () => {
   it('sends a JSON schema as format and tools as tools; a cached prompt (no prompt_eval_count) counts 0 input tokens', async () => {
     const toolCall = { function: { name: 'get_weather', arguments: { city: 'Paris' } } };
     const { prompt_eval_count: _omitted, ...cached } = chatAnswer;
-    server.handle((_, res) => sendJson(res, 200, { ...cached, message: { role: 'assistant', content: '', tool_calls: [toolCall] }, eval_count: 12 }));
+    server.handle((_, res) =>
+      sendJson(res, 200, {
+        ...cached,
+        message: { role: 'assistant', content: '', tool_calls: [toolCall] },
+        eval_count: 12,
+      }),
+    );
     const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
     const tools = [{ type: 'function', function: { name: 'get_weather', parameters: schema } }];
 
-    const out = await backend().generateFromContext(new UserMessage('Weather?'), new History(), { format: schema, tools });
+    const out = await backend().generateFromContext(new UserMessage('Weather?'), new History(), {
+      format: schema,
+      tools,
+    });
 
     expect(out.toolCalls).toEqual([toolCall]);
     expect(out.usage).toEqual({ inputTokens: 0, outputTokens: 12, totalTokens: 12 });
@@ -143,11 +168,15 @@ describe('OllamaModelBackend.streamFromContext', () => {
     server.handle((_, res) => sendNdjson(res, streamLines));
 
     const chunks = [];
-    for await (const piece of backend().streamFromContext(new UserMessage('Why is the sky blue?'), new History())) chunks.push(piece);
+    for await (const piece of backend().streamFromContext(new UserMessage('Why is the sky blue?'), new History()))
+      chunks.push(piece);
 
     expect(chunks.map((piece) => piece.delta).join('')).toBe('The sky');
     expect(chunks[0]!.model).toBe('granite4.1:3b');
-    expect(chunks[2]).toMatchObject({ usage: { inputTokens: 26, outputTokens: 2, totalTokens: 28 }, finishReasons: ['length'] });
+    expect(chunks[2]).toMatchObject({
+      usage: { inputTokens: 26, outputTokens: 2, totalTokens: 28 },
+      finishReasons: ['length'],
+    });
     const span = tracing.span('chat');
     expect(genAiAttributes(span)).toEqual({
       'gen_ai.system': 'ollama',
@@ -191,9 +220,13 @@ describe('OllamaModelBackend.streamFromContext', () => {
   });
 
   it('an in-band {"error"} line (Ollama reports mid-stream failures so) is a BackendResponseError', async () => {
-    server.handle((_, res) => sendNdjson(res, [streamLines[0], { error: 'an error was encountered while running the model: out of memory' }]));
+    server.handle((_, res) =>
+      sendNdjson(res, [streamLines[0], { error: 'an error was encountered while running the model: out of memory' }]),
+    );
     const error = await failure(drain(backend().streamFromContext(new UserMessage('x'), new History())));
-    expect(error.message).toBe(`${server.url}/api/chat reported an error: an error was encountered while running the model: out of memory`);
+    expect(error.message).toBe(
+      `${server.url}/api/chat reported an error: an error was encountered while running the model: out of memory`,
+    );
   });
 
   it('stopping early ends the span and closes the connection', async () => {
@@ -210,14 +243,33 @@ describe('OllamaModelBackend.streamFromContext', () => {
 describe('OllamaModelBackend.generateFromRaw', () => {
   it('POSTs /api/generate with raw: true per action; text_completion span sums usage', async () => {
     server.handle((request, res) =>
-      sendJson(res, 200, request.body.prompt === 'Why is the sky blue?' ? generateAnswer('Rayleigh scattering.', 10, 4) : generateAnswer('Green.', 8, 2)),
+      sendJson(
+        res,
+        200,
+        request.body.prompt === 'Why is the sky blue?'
+          ? generateAnswer('Rayleigh scattering.', 10, 4)
+          : generateAnswer('Green.', 8, 2),
+      ),
     );
 
-    const outs = await backend().generateFromRaw([new UserMessage('Why is the sky blue?'), new UserMessage('Grass colour?')], { format: { type: 'string' } });
+    const outs = await backend().generateFromRaw(
+      [new UserMessage('Why is the sky blue?'), new UserMessage('Grass colour?')],
+      { format: { type: 'string' } },
+    );
 
     expect(outs).toEqual([
-      { value: 'Rayleigh scattering.', usage: { inputTokens: 10, outputTokens: 4, totalTokens: 14 }, model: 'granite4.1:3b', finishReasons: ['stop'] },
-      { value: 'Green.', usage: { inputTokens: 8, outputTokens: 2, totalTokens: 10 }, model: 'granite4.1:3b', finishReasons: ['stop'] },
+      {
+        value: 'Rayleigh scattering.',
+        usage: { inputTokens: 10, outputTokens: 4, totalTokens: 14 },
+        model: 'granite4.1:3b',
+        finishReasons: ['stop'],
+      },
+      {
+        value: 'Green.',
+        usage: { inputTokens: 8, outputTokens: 2, totalTokens: 10 },
+        model: 'granite4.1:3b',
+        finishReasons: ['stop'],
+      },
     ]);
     const span = tracing.span('text_completion');
     expect(genAiAttributes(span)).toEqual({
@@ -249,7 +301,9 @@ describe('OllamaModelBackend errors', () => {
     server.handle((_, res) => sendJson(res, 404, { error: 'model "granite4.1:3b" not found, try pulling it first' }));
     const error = await failure(call());
     expect(error).toBeInstanceOf(BackendHttpError);
-    expect(error.message).toBe(`${server.url}/api/chat answered HTTP 404: model "granite4.1:3b" not found, try pulling it first`);
+    expect(error.message).toBe(
+      `${server.url}/api/chat answered HTTP 404: model "granite4.1:3b" not found, try pulling it first`,
+    );
     const span = tracing.span('chat');
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: error.message });
     expect(span.attributes['error.type']).toBe('BackendHttpError');
@@ -265,8 +319,15 @@ describe('OllamaModelBackend errors', () => {
     expect(limited.retryAfterSeconds).toBeGreaterThanOrEqual(28);
     expect(limited.retryAfterSeconds).toBeLessThanOrEqual(30);
     server.handle((_, res) => sendJson(res, 500, { error: 'llama runner process has terminated: exit status 2' }));
-    expect(await failure(call())).toMatchObject({ status: 500, serverMessage: 'llama runner process has terminated: exit status 2' });
-    expect(tracing.spansNamed('chat').map((span) => span.attributes['error.type'])).toEqual(['BackendHttpError', 'BackendHttpError', 'BackendHttpError']);
+    expect(await failure(call())).toMatchObject({
+      status: 500,
+      serverMessage: 'llama runner process has terminated: exit status 2',
+    });
+    expect(tracing.spansNamed('chat').map((span) => span.attributes['error.type'])).toEqual([
+      'BackendHttpError',
+      'BackendHttpError',
+      'BackendHttpError',
+    ]);
   });
 
   it('connection refused: BackendConnectionError', async () => {
@@ -292,7 +353,9 @@ describe('OllamaModelBackend errors', () => {
     });
     expect(await failure(call())).toBeInstanceOf(BackendResponseError);
     server.handle((_, res) => sendJson(res, 200, ['not', 'an', 'object']));
-    expect((await failure(call())).message).toBe(`${server.url}/api/chat sent an array where an Ollama answer was expected`);
+    expect((await failure(call())).message).toBe(
+      `${server.url}/api/chat sent an array where an Ollama answer was expected`,
+    );
     server.handle((_, res) => sendJson(res, 200, { model: 'granite4.1:3b', done: true }));
     expect((await failure(call())).message).toBe(`${server.url}/api/chat sent an answer without a message`);
   });

@@ -1,14 +1,14 @@
 import { getEventListeners } from 'node:events';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { OpenAIBackend } from '../../src/runtime/backends/openai';
 import {
   BackendConnectionError,
   BackendHttpError,
   BackendResponseError,
   BackendTimeoutError,
-} from '../../src/runtime/backends/errors';
-import { closedPort, sendJson, sendSse, traceparentOf, useWireServer } from './wire-server';
+} from '../../runtime/backends/errors';
+import { OpenAIBackend } from '../../runtime/backends/openai';
 import { drain, failure, genAiAttributes, History, UserMessage, useTestTracing } from './fixtures';
+import { closedPort, sendJson, sendSse, traceparentOf, useWireServer } from './wire-server';
 
 // Bodies shaped as the OpenAI API reference documents them (Chat Completions object, chunk object, Completions).
 const chatCompletion = {
@@ -29,7 +29,12 @@ const chatCompletion = {
     completion_tokens: 10,
     total_tokens: 29,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   },
   service_tier: 'default',
   system_fingerprint: 'fp_06737a9306',
@@ -71,7 +76,13 @@ const tracing = useTestTracing();
 const server = useWireServer();
 
 const backend = (options: Partial<ConstructorParameters<typeof OpenAIBackend>[0]> = {}) =>
-  new OpenAIBackend({ modelId: 'gpt-4o-mini', baseURL: `${server.url}/v1`, apiKey: 'sk-test-key', timeoutMs: 2000, ...options });
+  new OpenAIBackend({
+    modelId: 'gpt-4o-mini',
+    baseURL: `${server.url}/v1`,
+    apiKey: 'sk-test-key',
+    timeoutMs: 2000,
+    ...options,
+  });
 
 const history = () =>
   new History([
@@ -84,7 +95,10 @@ describe('OpenAIBackend.generateFromContext', () => {
   it('POSTs a chat completion and records every gen_ai attribute on a chat span', async () => {
     server.handle((_, res) => sendJson(res, 200, chatCompletion));
 
-    const out = await backend().generateFromContext(new UserMessage('Say hello'), history(), { maxTokens: 64, temperature: 0.2 });
+    const out = await backend().generateFromContext(new UserMessage('Say hello'), history(), {
+      maxTokens: 64,
+      temperature: 0.2,
+    });
 
     expect(out).toEqual({
       value: 'Hello! How can I assist you today?',
@@ -136,21 +150,46 @@ describe('OpenAIBackend.generateFromContext', () => {
   });
 
   it('sends a JSON schema as response_format and tools as tools, and returns tool calls', async () => {
-    const toolCall = { id: 'call_abc123', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } };
+    const toolCall = {
+      id: 'call_abc123',
+      type: 'function',
+      function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+    };
     server.handle((_, res) =>
       sendJson(res, 200, {
         ...chatCompletion,
-        choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [toolCall] }, logprobs: null, finish_reason: 'tool_calls' }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: null, tool_calls: [toolCall] },
+            logprobs: null,
+            finish_reason: 'tool_calls',
+          },
+        ],
       }),
     );
-    const schema = { title: 'Weather report', type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
-    const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+    const schema = {
+      title: 'Weather report',
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+    };
+    const tools = [
+      {
+        type: 'function',
+        function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+      },
+    ];
 
-    const out = await backend({ strictJsonSchema: true }).generateFromContext(new UserMessage('Weather?'), new History(), {
-      format: schema,
-      jsonSchema: schema,
-      tools,
-    });
+    const out = await backend({ strictJsonSchema: true }).generateFromContext(
+      new UserMessage('Weather?'),
+      new History(),
+      {
+        format: schema,
+        jsonSchema: schema,
+        tools,
+      },
+    );
 
     expect(out.value).toBe('');
     expect(out.toolCalls).toEqual([toolCall]);
@@ -170,10 +209,10 @@ describe('OpenAIBackend.generateFromContext', () => {
 
   it('merges extraBody and headers, the backend fields winning', async () => {
     server.handle((_, res) => sendJson(res, 200, chatCompletion));
-    await backend({ extraBody: { top_p: 0.5, model: 'ignored' }, headers: { 'OpenAI-Organization': 'org-1' } }).generateFromContext(
-      new UserMessage('x'),
-      new History(),
-    );
+    await backend({
+      extraBody: { top_p: 0.5, model: 'ignored' },
+      headers: { 'OpenAI-Organization': 'org-1' },
+    }).generateFromContext(new UserMessage('x'), new History());
     expect(server.requests[0]!.body).toMatchObject({ top_p: 0.5, model: 'gpt-4o-mini' });
     expect(server.requests[0]!.headers['openai-organization']).toBe('org-1');
   });
@@ -211,13 +250,19 @@ describe('OpenAIBackend.streamFromContext', () => {
     const [request] = server.requests;
     expect(request!.headers['accept']).toBe('text/event-stream');
     expect(request!.headers['traceparent']).toBe(traceparentOf(span));
-    expect(request!.body).toMatchObject({ model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true } });
+    expect(request!.body).toMatchObject({
+      model: 'gpt-4o-mini',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
   });
 
   it('reads events split across TCP writes, CRLF lines, comments and multi-line data', async () => {
     server.handle((_, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const text = `: keep-alive\r\n\r\ndata: ${JSON.stringify(streamEvents[1])}\r\n\r\n` + `data: ${JSON.stringify(streamEvents[4])}\n\ndata: [DONE]\n\n`;
+      const text =
+        `: keep-alive\r\n\r\ndata: ${JSON.stringify(streamEvents[1])}\r\n\r\n` +
+        `data: ${JSON.stringify(streamEvents[4])}\n\ndata: [DONE]\n\n`;
       const cut = 37;
       res.write(text.slice(0, cut));
       setTimeout(() => res.end(text.slice(cut)), 20);
@@ -261,18 +306,32 @@ describe('OpenAIBackend.streamFromContext', () => {
   });
 
   it('an in-band error event is a BackendResponseError with the server message', async () => {
-    server.handle((_, res) => sendSse(res, [streamEvents[1], { error: { message: 'The model crashed', type: 'server_error' } }]));
+    server.handle((_, res) =>
+      sendSse(res, [streamEvents[1], { error: { message: 'The model crashed', type: 'server_error' } }]),
+    );
     const consume = () => drain(backend().streamFromContext(new UserMessage('x'), new History()));
     await expect(consume()).rejects.toThrow(/reported an error in the stream: The model crashed/);
   });
 
   it('HTTP errors and connection failures surface on the first chunk, with the span failed', async () => {
-    server.handle((_, res) => sendJson(res, 429, { error: { message: 'Rate limit reached', type: 'requests' } }, { 'retry-after': '3' }));
+    server.handle((_, res) =>
+      sendJson(res, 429, { error: { message: 'Rate limit reached', type: 'requests' } }, { 'retry-after': '3' }),
+    );
     const limited = await failure(drain(backend().streamFromContext(new UserMessage('x'), new History())));
     expect(limited).toMatchObject({ name: 'BackendHttpError', status: 429, retryAfterSeconds: 3 });
-    const refused = await failure(drain(new OpenAIBackend({ modelId: 'm', baseURL: await closedPort() }).streamFromContext(new UserMessage('x'), new History())));
+    const refused = await failure(
+      drain(
+        new OpenAIBackend({ modelId: 'm', baseURL: await closedPort() }).streamFromContext(
+          new UserMessage('x'),
+          new History(),
+        ),
+      ),
+    );
     expect(refused).toBeInstanceOf(BackendConnectionError);
-    expect(tracing.spansNamed('chat').map((span) => span.attributes['error.type'])).toEqual(['BackendHttpError', 'BackendConnectionError']);
+    expect(tracing.spansNamed('chat').map((span) => span.attributes['error.type'])).toEqual([
+      'BackendHttpError',
+      'BackendConnectionError',
+    ]);
   });
 
   it('a stream that stalls past timeoutMs is a BackendTimeoutError', async () => {
@@ -282,7 +341,8 @@ describe('OpenAIBackend.streamFromContext', () => {
     });
     const deltas: string[] = [];
     const consume = async () => {
-      for await (const piece of backend({ timeoutMs: 150 }).streamFromContext(new UserMessage('x'), new History())) deltas.push(piece.delta);
+      for await (const piece of backend({ timeoutMs: 150 }).streamFromContext(new UserMessage('x'), new History()))
+        deltas.push(piece.delta);
     };
     await expect(consume()).rejects.toThrow(BackendTimeoutError);
     expect(deltas).toEqual(['Hello']);
@@ -294,13 +354,25 @@ describe('OpenAIBackend.generateFromRaw', () => {
   it('sends one POST /completions per action and records a text_completion span with summed usage', async () => {
     server.handle((request, res) => {
       const first = request.body.prompt === 'First prompt';
-      sendJson(res, 200, first ? textCompletion('cmpl-1', ' one', 'stop', 5, 2) : textCompletion('cmpl-2', ' two two', 'length', 7, 4));
+      sendJson(
+        res,
+        200,
+        first ? textCompletion('cmpl-1', ' one', 'stop', 5, 2) : textCompletion('cmpl-2', ' two two', 'length', 7, 4),
+      );
     });
 
-    const outs = await backend().generateFromRaw([new UserMessage('First prompt'), new UserMessage('Second prompt')], { maxTokens: 4 });
+    const outs = await backend().generateFromRaw([new UserMessage('First prompt'), new UserMessage('Second prompt')], {
+      maxTokens: 4,
+    });
 
     expect(outs).toEqual([
-      { value: ' one', usage: { inputTokens: 5, outputTokens: 2, totalTokens: 7 }, model: 'gpt-3.5-turbo-instruct', id: 'cmpl-1', finishReasons: ['stop'] },
+      {
+        value: ' one',
+        usage: { inputTokens: 5, outputTokens: 2, totalTokens: 7 },
+        model: 'gpt-3.5-turbo-instruct',
+        id: 'cmpl-1',
+        finishReasons: ['stop'],
+      },
       {
         value: ' two two',
         usage: { inputTokens: 7, outputTokens: 4, totalTokens: 11 },
@@ -333,7 +405,10 @@ describe('OpenAIBackend.generateFromRaw', () => {
   it("rawApi 'chat' sends each action's messages to /chat/completions", async () => {
     server.handle((_, res) => sendJson(res, 200, chatCompletion));
     const outs = await backend({ rawApi: 'chat' }).generateFromRaw([new UserMessage('a'), new UserMessage('b')]);
-    expect(outs.map((out) => out.value)).toEqual(['Hello! How can I assist you today?', 'Hello! How can I assist you today?']);
+    expect(outs.map((out) => out.value)).toEqual([
+      'Hello! How can I assist you today?',
+      'Hello! How can I assist you today?',
+    ]);
     expect(server.requests.map((request) => request.body.messages)).toEqual(
       expect.arrayContaining([[{ role: 'user', content: 'a' }], [{ role: 'user', content: 'b' }]]),
     );
@@ -348,10 +423,13 @@ describe('OpenAIBackend.generateFromRaw', () => {
 
   it('the first failure aborts the other requests and is thrown', async () => {
     server.handle((request, res) => {
-      if (request.body.prompt === 'fails') sendJson(res, 500, { error: { message: 'boom', type: 'server_error', param: null, code: null } });
+      if (request.body.prompt === 'fails')
+        sendJson(res, 500, { error: { message: 'boom', type: 'server_error', param: null, code: null } });
       // the other request never gets an answer
     });
-    await expect(backend().generateFromRaw([new UserMessage('hangs'), new UserMessage('fails')])).rejects.toThrow(BackendHttpError);
+    await expect(backend().generateFromRaw([new UserMessage('hangs'), new UserMessage('fails')])).rejects.toThrow(
+      BackendHttpError,
+    );
     await Promise.all(server.requests.map((request) => request.closed));
     expect(tracing.span('text_completion').attributes['error.type']).toBe('BackendHttpError');
   });
@@ -363,14 +441,21 @@ describe('OpenAIBackend errors', () => {
   it('401: BackendHttpError with the server message; the chat span records it', async () => {
     server.handle((_, res) =>
       sendJson(res, 401, {
-        error: { message: 'Incorrect API key provided: sk-test-***-key.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+        error: {
+          message: 'Incorrect API key provided: sk-test-***-key.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
       }),
     );
     const error = await failure(call());
     expect(error).toBeInstanceOf(BackendHttpError);
     expect(error.status).toBe(401);
     expect(error.serverMessage).toBe('Incorrect API key provided: sk-test-***-key.');
-    expect(error.message).toBe(`${server.url}/v1/chat/completions answered HTTP 401: Incorrect API key provided: sk-test-***-key.`);
+    expect(error.message).toBe(
+      `${server.url}/v1/chat/completions answered HTTP 401: Incorrect API key provided: sk-test-***-key.`,
+    );
     const span = tracing.span('chat');
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: error.message });
     expect(span.attributes['error.type']).toBe('BackendHttpError');
@@ -382,7 +467,14 @@ describe('OpenAIBackend errors', () => {
       sendJson(
         res,
         429,
-        { error: { message: 'Rate limit reached for gpt-4o-mini on requests per min (RPM): Limit 3, Used 3, Requested 1.', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+        {
+          error: {
+            message: 'Rate limit reached for gpt-4o-mini on requests per min (RPM): Limit 3, Used 3, Requested 1.',
+            type: 'requests',
+            param: null,
+            code: 'rate_limit_exceeded',
+          },
+        },
         { 'retry-after': '20' },
       ),
     );
@@ -424,7 +516,9 @@ describe('OpenAIBackend errors', () => {
     const controller = new AbortController();
     const reason = new Error('user cancelled');
     setTimeout(() => controller.abort(reason), 30);
-    const error = await failure(backend().generateFromContext(new UserMessage('x'), new History(), { signal: controller.signal }));
+    const error = await failure(
+      backend().generateFromContext(new UserMessage('x'), new History(), { signal: controller.signal }),
+    );
     expect(error).toBe(reason);
     await server.requests[0]!.closed;
     expect(tracing.span('chat').status.code).toBe(SpanStatusCode.ERROR);
@@ -451,7 +545,9 @@ describe('OpenAIBackend resources', () => {
   const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 
   it('leaves no timer and no abort listener behind per call (default 5-minute timeout, long-lived caller signal)', async () => {
-    server.handle((request, res) => (request.body.stream ? sendSse(res, streamEvents) : sendJson(res, 200, chatCompletion)));
+    server.handle((request, res) =>
+      request.body.stream ? sendSse(res, streamEvents) : sendJson(res, 200, chatCompletion),
+    );
     const longLived = new AbortController();
     const b = new OpenAIBackend({ modelId: 'gpt-4o-mini', baseURL: `${server.url}/v1` });
     const before = timers();

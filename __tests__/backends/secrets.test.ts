@@ -1,11 +1,11 @@
 // API keys and auth headers never reach a span attribute, an event, an error message or a log line — even when
 // the server echoes them back in its error bodies, malformed answers and in-band stream errors.
 import { inspect } from 'node:util';
-import { diag, DiagLogLevel } from '@opentelemetry/api';
-import { OpenAIBackend } from '../../src/runtime/backends/openai';
-import { OllamaModelBackend } from '../../src/runtime/backends/ollama';
-import { closedPort, sendJson, sendNdjson, sendSse, useWireServer } from './wire-server';
+import { DiagLogLevel, diag } from '@opentelemetry/api';
+import { OllamaModelBackend } from '../../runtime/backends/ollama';
+import { OpenAIBackend } from '../../runtime/backends/openai';
 import { drain, History, UserMessage, useTestTracing } from './fixtures';
+import { closedPort, sendJson, sendNdjson, sendSse, useWireServer } from './wire-server';
 
 const API_KEY = 'sk-mellea-SECRET-4f1c2e9a7b';
 const HEADER_KEY = 'hdr-SECRET-0d9e8c71';
@@ -21,7 +21,9 @@ const consoleMethods = ['log', 'info', 'warn', 'error', 'debug'] as const;
 beforeAll(() => {
   process.on('warning', onWarning);
   for (const method of consoleMethods) {
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(args.map((arg) => inspect(arg)).join(' ')));
+    jest
+      .spyOn(console, method)
+      .mockImplementation((...args: unknown[]) => void logged.push(args.map((arg) => inspect(arg)).join(' ')));
   }
   const record = (...args: unknown[]) => void logged.push(args.map((arg) => inspect(arg)).join(' '));
   diag.setLogger({ error: record, warn: record, info: record, debug: record, verbose: record }, DiagLogLevel.ALL);
@@ -38,9 +40,21 @@ function echo(headers: Record<string, unknown>): string {
 }
 
 const openai = (baseURL = `${server.url}/v1`, timeoutMs = 2000) =>
-  new OpenAIBackend({ modelId: 'gpt-4o-mini', baseURL, apiKey: API_KEY, headers: { 'x-api-key': HEADER_KEY }, timeoutMs });
+  new OpenAIBackend({
+    modelId: 'gpt-4o-mini',
+    baseURL,
+    apiKey: API_KEY,
+    headers: { 'x-api-key': HEADER_KEY },
+    timeoutMs,
+  });
 const ollama = (baseURL = server.url, timeoutMs = 2000) =>
-  new OllamaModelBackend({ modelId: 'granite4.1:3b', baseURL, apiKey: API_KEY, headers: { 'x-api-key': HEADER_KEY }, timeoutMs });
+  new OllamaModelBackend({
+    modelId: 'granite4.1:3b',
+    baseURL,
+    apiKey: API_KEY,
+    headers: { 'x-api-key': HEADER_KEY },
+    timeoutMs,
+  });
 
 async function attempt(run: () => Promise<unknown>): Promise<void> {
   try {
@@ -50,7 +64,6 @@ async function attempt(run: () => Promise<unknown>): Promise<void> {
   }
 }
 
-
 it('never exports, throws or logs the API key or a secret header', async () => {
   const msg = () => new UserMessage('hello');
   const ctx = () => new History([{ role: 'user', content: 'earlier' }]);
@@ -59,23 +72,76 @@ it('never exports, throws or logs the API key or a secret header', async () => {
   server.handle((req, res) => {
     if (req.path === '/v1/chat/completions' && req.body.stream) {
       return sendSse(res, [
-        { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: 'stop' }] },
-        { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } },
+        {
+          id: 'c1',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: 'gpt-4o-mini',
+          choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: 'stop' }],
+        },
+        {
+          id: 'c1',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: 'gpt-4o-mini',
+          choices: [],
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        },
       ]);
     }
     if (req.path === '/v1/chat/completions') {
-      return sendJson(res, 200, { id: 'c2', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+      return sendJson(res, 200, {
+        id: 'c2',
+        object: 'chat.completion',
+        created: 1,
+        model: 'gpt-4o-mini',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      });
     }
     if (req.path === '/v1/completions') {
-      return sendJson(res, 200, { id: 'c3', object: 'text_completion', created: 1, model: 'gpt-4o-mini', choices: [{ text: 'hi', index: 0, logprobs: null, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+      return sendJson(res, 200, {
+        id: 'c3',
+        object: 'text_completion',
+        created: 1,
+        model: 'gpt-4o-mini',
+        choices: [{ text: 'hi', index: 0, logprobs: null, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      });
     }
     if (req.path === '/api/chat' && req.body.stream) {
-      return sendNdjson(res, [{ model: 'granite4.1:3b', created_at: 'x', message: { role: 'assistant', content: 'hi' }, done: true, done_reason: 'stop', prompt_eval_count: 1, eval_count: 1 }]);
+      return sendNdjson(res, [
+        {
+          model: 'granite4.1:3b',
+          created_at: 'x',
+          message: { role: 'assistant', content: 'hi' },
+          done: true,
+          done_reason: 'stop',
+          prompt_eval_count: 1,
+          eval_count: 1,
+        },
+      ]);
     }
     if (req.path === '/api/chat') {
-      return sendJson(res, 200, { model: 'granite4.1:3b', created_at: 'x', message: { role: 'assistant', content: 'hi' }, done: true, done_reason: 'stop', prompt_eval_count: 1, eval_count: 1 });
+      return sendJson(res, 200, {
+        model: 'granite4.1:3b',
+        created_at: 'x',
+        message: { role: 'assistant', content: 'hi' },
+        done: true,
+        done_reason: 'stop',
+        prompt_eval_count: 1,
+        eval_count: 1,
+      });
     }
-    return sendJson(res, 200, { model: 'granite4.1:3b', created_at: 'x', response: 'hi', done: true, done_reason: 'stop', prompt_eval_count: 1, eval_count: 1 });
+    return sendJson(res, 200, {
+      model: 'granite4.1:3b',
+      created_at: 'x',
+      response: 'hi',
+      done: true,
+      done_reason: 'stop',
+      prompt_eval_count: 1,
+      eval_count: 1,
+    });
   });
   for (const backend of [openai(), ollama()]) {
     await attempt(() => backend.generateFromContext(msg(), ctx()));
@@ -90,7 +156,11 @@ it('never exports, throws or logs the API key or a secret header', async () => {
   }
 
   // ...and echoed back in every kind of failure.
-  server.handle((req, res) => sendJson(res, 401, { error: { message: `Incorrect API key: ${echo(req.headers)}`, type: 'invalid_request_error' } }));
+  server.handle((req, res) =>
+    sendJson(res, 401, {
+      error: { message: `Incorrect API key: ${echo(req.headers)}`, type: 'invalid_request_error' },
+    }),
+  );
   await attempt(() => openai().generateFromContext(msg(), ctx()));
   server.handle((req, res) => sendJson(res, 429, { error: echo(req.headers) }, { 'retry-after': '1' }));
   await attempt(() => ollama().generateFromContext(msg(), ctx()));
@@ -143,8 +213,12 @@ it('never exports, throws or logs the API key or a secret header', async () => {
     }),
   );
   expect(exported.filter((text) => text.includes('"exception"'))).toHaveLength(10);
-  const thrown = errors.map((error) => `${String(error)} ${(error as Error).stack} ${JSON.stringify(error)} ${inspect(error, { depth: 5 })}`);
-  const backends = [openai(), ollama()].map((backend) => `${inspect(backend, { depth: 5, showHidden: true })} ${JSON.stringify(backend)}`);
+  const thrown = errors.map(
+    (error) => `${String(error)} ${(error as Error).stack} ${JSON.stringify(error)} ${inspect(error, { depth: 5 })}`,
+  );
+  const backends = [openai(), ollama()].map(
+    (backend) => `${inspect(backend, { depth: 5, showHidden: true })} ${JSON.stringify(backend)}`,
+  );
 
   for (const text of [...exported, ...thrown, ...logged, ...backends]) expect(text).not.toContain(MARK);
 });

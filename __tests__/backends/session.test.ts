@@ -1,11 +1,11 @@
 // The session runtime over the real HTTP backends, each against a loopback server speaking its wire format:
 // the spec's span tree with the servers' token usage, and every request carrying the traceparent of its chat.
-import { Requirement, ChatContext, Session, type Backend } from '../../src/runtime';
-import { OpenAIBackend } from '../../src/runtime/backends/openai';
-import { OllamaModelBackend } from '../../src/runtime/backends/ollama';
+import { type Backend, ChatContext, Requirement, Session } from 'mellea-telemetry/runtime';
+import { OllamaModelBackend } from '../../runtime/backends/ollama';
+import { OpenAIBackend } from '../../runtime/backends/openai';
 import { spanShape } from '../../src/testing';
 import { genAiAttributes, useTestTracing } from './fixtures';
-import { sendJson, traceparentOf, useWireServer, type ReceivedRequest } from './wire-server';
+import { type ReceivedRequest, sendJson, traceparentOf, useWireServer } from './wire-server';
 
 /** A model that writes a haiku, judges "yes", and answers chat turns; counts tokens by characters. */
 function reply(request: ReceivedRequest): string {
@@ -26,7 +26,11 @@ const server = useWireServer((request, res) => {
       created: 1741569952,
       model: 'gpt-4o-mini-2024-07-18',
       choices: [{ index: 0, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: 'stop' }],
-      usage: { prompt_tokens: tokens(request), completion_tokens: text.length >> 2, total_tokens: tokens(request) + (text.length >> 2) },
+      usage: {
+        prompt_tokens: tokens(request),
+        completion_tokens: text.length >> 2,
+        total_tokens: tokens(request) + (text.length >> 2),
+      },
     });
   }
   sendJson(res, 200, {
@@ -41,7 +45,11 @@ const server = useWireServer((request, res) => {
 });
 
 const backends: [string, () => Backend, string][] = [
-  ['OpenAIBackend', () => new OpenAIBackend({ modelId: 'gpt-4o-mini', baseURL: `${server.url}/v1`, apiKey: 'sk-test' }), 'openai'],
+  [
+    'OpenAIBackend',
+    () => new OpenAIBackend({ modelId: 'gpt-4o-mini', baseURL: `${server.url}/v1`, apiKey: 'sk-test' }),
+    'openai',
+  ],
   ['OllamaModelBackend', () => new OllamaModelBackend({ modelId: 'granite4.1:3b', baseURL: server.url }), 'ollama'],
 ];
 
@@ -51,7 +59,10 @@ describe.each(backends)('Session over %s', (_name, makeBackend, system) => {
     const shortEnough = new Requirement('at most 30 characters', (output) => output.length <= 30);
 
     await session.run(async (m) => {
-      const haiku = await m.instruct('Write a haiku about {{topic}}', { userVariables: { topic: 'tea' }, requirements: ['mention tea', shortEnough] });
+      const haiku = await m.instruct('Write a haiku about {{topic}}', {
+        userVariables: { topic: 'tea' },
+        requirements: ['mention tea', shortEnough],
+      });
       expect(haiku).toMatchObject({ success: true, value: 'Steam rises from tea' });
       expect((await m.chat('Thanks!')).content).toBe('You said: Thanks!');
     });
@@ -84,7 +95,11 @@ describe.each(backends)('Session over %s', (_name, makeBackend, system) => {
       });
     }
     // The chat turn sees the windowed history: instruction + haiku, then the new message.
-    expect(server.requests[2]!.body.messages.map((message: { role: string }) => message.role)).toEqual(['user', 'assistant', 'user']);
+    expect(server.requests[2]!.body.messages.map((message: { role: string }) => message.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+    ]);
     expect(tracing.spansNamed('aact')[1]!.attributes['mellea.context_size']).toBe(2);
   });
 });

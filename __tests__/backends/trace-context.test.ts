@@ -1,13 +1,13 @@
 // W3C trace context on the backends' HTTP requests: with or without a global propagator, sampled out, and
 // with the backend scope off (the application span is then the parent the server sees).
-import { context, propagation, ROOT_CONTEXT, trace, type TextMapPropagator } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, type TextMapPropagator, trace } from '@opentelemetry/api';
 import { CompositePropagator, TraceState, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base';
+import { OllamaModelBackend } from '../../runtime/backends/ollama';
 import { traceApplication, traceMethods } from '../../src';
 import { createTestTracing, type TestTracing } from '../../src/testing';
-import { OllamaModelBackend } from '../../src/runtime/backends/ollama';
-import { sendJson, traceparentOf, useWireServer } from './wire-server';
 import { History, UserMessage } from './fixtures';
+import { sendJson, traceparentOf, useWireServer } from './wire-server';
 
 const answer = {
   model: 'granite4.1:3b',
@@ -24,7 +24,10 @@ const server = useWireServer((_, res) => sendJson(res, 200, answer));
 const backend = () => new OllamaModelBackend({ modelId: 'granite4.1:3b', baseURL: server.url, timeoutMs: 2000 });
 const call = () => backend().generateFromContext(new UserMessage('x'), new History());
 
-function withTracing(options: Parameters<typeof createTestTracing>[0], body: (tracing: () => TestTracing) => void): void {
+function withTracing(
+  options: Parameters<typeof createTestTracing>[0],
+  body: (tracing: () => TestTracing) => void,
+): void {
   let tracing: TestTracing;
   beforeAll(() => {
     tracing = createTestTracing(options);
@@ -85,7 +88,8 @@ describe('with a global propagator', () => {
 
     it('adds traceparent when the global propagator writes none (e.g. a B3-only setup)', async () => {
       const custom: TextMapPropagator = {
-        inject: (ctx, carrier, setter) => setter.set(carrier, 'x-custom-trace', trace.getSpanContext(ctx)?.traceId ?? 'none'),
+        inject: (ctx, carrier, setter) =>
+          setter.set(carrier, 'x-custom-trace', trace.getSpanContext(ctx)?.traceId ?? 'none'),
         extract: (ctx) => ctx,
         fields: () => ['x-custom-trace'],
       };

@@ -30,7 +30,9 @@ export interface ListeningWireServer extends WireServer {
 }
 
 /** A server that is not listening yet: `listen()` opens 127.0.0.1 on a free port; `url` is valid after. */
-export function createWireServer(handler: WireHandler = (_, res) => sendJson(res, 404, { error: 'no handler' })): ListeningWireServer {
+export function createWireServer(
+  handler: WireHandler = (_, res) => sendJson(res, 404, { error: 'no handler' }),
+): ListeningWireServer {
   let current = handler;
   let url = '';
   const requests: ReceivedRequest[] = [];
@@ -46,7 +48,13 @@ export function createWireServer(handler: WireHandler = (_, res) => sendJson(res
       } catch {
         // keep the raw text
       }
-      const received: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, closed };
+      const received: ReceivedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body,
+        closed,
+      };
       requests.push(received);
       void Promise.resolve(current(received, res)).catch((error: unknown) => {
         res.destroy(error instanceof Error ? error : new Error(String(error)));
@@ -102,7 +110,12 @@ export async function closedPort(): Promise<string> {
   return url;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
@@ -123,7 +136,9 @@ export function sendNdjson(res: ServerResponse, lines: readonly unknown[]): void
 }
 
 /** The `traceparent` a span with these ids sends (`00-traceId-spanId-01` for a sampled span). */
-export function traceparentOf(span: { spanContext(): { traceId: string; spanId: string; traceFlags: number } }): string {
+export function traceparentOf(span: {
+  spanContext(): { traceId: string; spanId: string; traceFlags: number };
+}): string {
   const ids = span.spanContext();
   return `00-${ids.traceId}-${ids.spanId}-${ids.traceFlags.toString(16).padStart(2, '0')}`;
 }

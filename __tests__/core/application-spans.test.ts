@@ -15,7 +15,12 @@ class Session {
 
   @traceApplication('aact')
   async act(action: unknown, options?: { format?: unknown }): Promise<unknown> {
-    return { value: `done: ${String((action as Instruction).description)}`, success: true, sampleGenerations: [1, 2], options };
+    return {
+      value: `done: ${String((action as Instruction).description)}`,
+      success: true,
+      sampleGenerations: [1, 2],
+      options,
+    };
   }
 
   @traceApplication()
@@ -66,7 +71,11 @@ describe('application spans (spec table "Application spans")', () => {
     ['result.value', { value: 'v' }, { num_generate_logs: 1, response: 'v' }],
     ['result.result.value', { result: { value: 'nested' } }, { num_generate_logs: 1, response: 'nested' }],
     ['result.content', { content: 'c' }, { num_generate_logs: 1, response: 'c' }],
-    ['an object value (JSON)', { value: { label: 'positive' } }, { num_generate_logs: 1, response: '{"label":"positive"}' }],
+    [
+      'an object value (JSON)',
+      { value: { label: 'positive' } },
+      { num_generate_logs: 1, response: '{"label":"positive"}' },
+    ],
     [
       'a failed sampling result',
       { success: false, sampleGenerations: ['a', 'b', 'c'], result: { value: 'last' } },

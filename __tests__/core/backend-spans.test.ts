@@ -18,7 +18,10 @@ class OllamaModelBackend {
   @traceBackend('text_completion')
   async generateFromRaw(actions: unknown[], _options?: object): Promise<unknown> {
     return actions.map((_, index) =>
-      modelOutput(`r${index}`, { usage: { inputTokens: 10, outputTokens: 5 }, finishReasons: [index === 0 ? 'stop' : 'length'] }),
+      modelOutput(`r${index}`, {
+        usage: { inputTokens: 10, outputTokens: 5 },
+        finishReasons: [index === 0 ? 'stop' : 'length'],
+      }),
     );
   }
 
@@ -132,7 +135,12 @@ describe('backend spans (spec tables "Backend spans")', () => {
     for (const options of [{ toolCalls: true }, { tools: [] }, { tools: [{}] }, {}]) {
       await backend.generateFromContext(new Message('user', 'x'), new ChatContext(), options);
     }
-    expect(tracing.spans.map((span) => span.attributes['mellea.tool_calls_enabled'])).toEqual([true, false, true, false]);
+    expect(tracing.spans.map((span) => span.attributes['mellea.tool_calls_enabled'])).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
   });
 
   it.each([
@@ -205,7 +213,9 @@ describe('attribute precedence: options > metadata > conventions', () => {
 
   it('resultAttributes from options are added and win over conventions', async () => {
     class B {
-      @traceBackend('chat', { resultAttributes: (result: { tokens: number }) => ({ 'gen_ai.usage.output_tokens': result.tokens }) })
+      @traceBackend('chat', {
+        resultAttributes: (result: { tokens: number }) => ({ 'gen_ai.usage.output_tokens': result.tokens }),
+      })
       async run(): Promise<{ tokens: number; usage: object }> {
         return { tokens: 77, usage: { inputTokens: 1, outputTokens: 2 } };
       }

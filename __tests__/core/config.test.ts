@@ -1,4 +1,4 @@
-import { context, ROOT_CONTEXT, createContextKey, trace } from '@opentelemetry/api';
+import { context, createContextKey, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   configureTelemetry,
@@ -48,18 +48,23 @@ describe('boolean environment values', () => {
     });
   });
 
-  it.each(['on', 'enabled', 'tru', '2'])('any other value (%j) is false plus ONE warning naming the variable', async (value) => {
-    reloadTelemetryConfig({ MELLEA_TRACE_BACKEND: value });
-    readTelemetryConfig({ MELLEA_TRACE_BACKEND: value });
-    await flush();
-    expect(isBackendTracingEnabled()).toBe(false);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('MELLEA_TRACE_BACKEND');
-    expect(warnings[0]).toContain('true, 1, yes');
-  });
+  it.each(['on', 'enabled', 'tru', '2'])(
+    'any other value (%j) is false plus ONE warning naming the variable',
+    async (value) => {
+      reloadTelemetryConfig({ MELLEA_TRACE_BACKEND: value });
+      readTelemetryConfig({ MELLEA_TRACE_BACKEND: value });
+      await flush();
+      expect(isBackendTracingEnabled()).toBe(false);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('MELLEA_TRACE_BACKEND');
+      expect(warnings[0]).toContain('true, 1, yes');
+    },
+  );
 
   it('reads the service name and the OTLP endpoint; a malformed endpoint warns and is ignored', async () => {
-    expect(readTelemetryConfig({ OTEL_SERVICE_NAME: 'my-app', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4317' })).toMatchObject({
+    expect(
+      readTelemetryConfig({ OTEL_SERVICE_NAME: 'my-app', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4317' }),
+    ).toMatchObject({
       serviceName: 'my-app',
       otlpEndpoint: 'http://localhost:4317',
     });

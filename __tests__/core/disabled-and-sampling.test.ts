@@ -1,4 +1,4 @@
-import { context, ROOT_CONTEXT, createContextKey, trace } from '@opentelemetry/api';
+import { context, createContextKey, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base';
 import { isApplicationTracingEnabled, isBackendTracingEnabled, traceApplication, traceBackend } from '../../src';
 import { createTestTracing } from '../../src/testing';

@@ -1,4 +1,4 @@
-import { generative, GenerativeSlot, traceApplication, traceBackend, type ActOptions } from '../../src';
+import { type ActOptions, GenerativeSlot, generative, traceApplication, traceBackend } from '../../src';
 import { createTestTracing, spanShape } from '../../src/testing';
 import { modelOutput } from '../support/fixtures';
 
@@ -82,7 +82,12 @@ describe('@generative', () => {
     await new Analyst(session).sentiment('meh');
     const slot = session.backend.lastAction as GenerativeSlot;
     expect(slot).toBeInstanceOf(GenerativeSlot);
-    expect(slot).toMatchObject({ name: 'sentiment', description: 'Classify the sentiment of the text', args: { text: 'meh' }, format: SENTIMENT });
+    expect(slot).toMatchObject({
+      name: 'sentiment',
+      description: 'Classify the sentiment of the text',
+      args: { text: 'meh' },
+      format: SENTIMENT,
+    });
   });
 
   it('without options: description = method name, no format, parameter names read from the source', async () => {

@@ -10,10 +10,12 @@ afterEach(() => tracing.reset());
 afterAll(() => tracing.shutdown());
 
 /** A framework-style method decorator that stores metadata on the method function itself (as NestJS SetMetadata does). */
-const roles = (value: string) => (...args: unknown[]): void => {
-  const fn = args.length === 2 ? args[0] : (args[2] as PropertyDescriptor).value;
-  Reflect.defineMetadata('roles', value, fn as object);
-};
+const roles =
+  (value: string) =>
+  (...args: unknown[]): void => {
+    const fn = args.length === 2 ? args[0] : (args[2] as PropertyDescriptor).value;
+    Reflect.defineMetadata('roles', value, fn as object);
+  };
 
 class Session {
   readonly label = 'mine';

@@ -45,7 +45,13 @@ describe('the spec tree session_context → aact → chat + requirement_validati
       await session.act(new Message('user', 'hi'));
     });
     expect(spanShape(tracing.tree())).toEqual([
-      ['session_context', [['aact', [['chat'], ['requirement_validation']]], ['aact', [['chat'], ['requirement_validation']]]]],
+      [
+        'session_context',
+        [
+          ['aact', [['chat'], ['requirement_validation']]],
+          ['aact', [['chat'], ['requirement_validation']]],
+        ],
+      ],
     ]);
     expect(new Set(tracing.spans.map((span) => span.spanContext().traceId)).size).toBe(1);
     const [first, second] = tracing.spansNamed('aact');

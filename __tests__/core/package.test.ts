@@ -7,7 +7,18 @@ describe('package surface', () => {
   });
 
   it('exports the decorators, lifecycle functions and testing helpers', () => {
-    for (const name of ['traceApplication', 'traceBackend', 'generative', 'backendInfo', 'traceMethods', 'reloadTelemetryConfig', 'isApplicationTracingEnabled', 'isBackendTracingEnabled', 'forceFlushTelemetry', 'shutdownTelemetry'] as const) {
+    for (const name of [
+      'traceApplication',
+      'traceBackend',
+      'generative',
+      'backendInfo',
+      'traceMethods',
+      'reloadTelemetryConfig',
+      'isApplicationTracingEnabled',
+      'isBackendTracingEnabled',
+      'forceFlushTelemetry',
+      'shutdownTelemetry',
+    ] as const) {
       expect(typeof api[name]).toBe('function');
     }
     expect(typeof testing.createTestTracing).toBe('function');

@@ -1,4 +1,11 @@
-import { backendInfo, generative, traceApplication, traceBackend, type ActOptions, type GenerativeSlot } from 'mellea-telemetry';
+import {
+  type ActOptions,
+  backendInfo,
+  type GenerativeSlot,
+  generative,
+  traceApplication,
+  traceBackend,
+} from 'mellea-telemetry';
 import { createTestTracing, spanShape } from 'mellea-telemetry/testing';
 
 // A backend whose class name does not say which system it talks to: declare it once on the class.

@@ -25,10 +25,19 @@ function parseConsoleSpans(output: string): PrintedSpan[] {
 }
 
 it('the quick start prints its answer and nested spans with MELLEA_TRACE_CONSOLE', async () => {
-  const { stdout } = await promisify(execFile)(join(root, 'node_modules', '.bin', 'tsx'), ['docs/examples/quickstart.ts'], {
-    cwd: root,
-    env: { ...process.env, MELLEA_TRACE_APPLICATION: 'true', MELLEA_TRACE_BACKEND: 'true', MELLEA_TRACE_CONSOLE: 'true' },
-  });
+  const { stdout } = await promisify(execFile)(
+    join(root, 'node_modules', '.bin', 'tsx'),
+    ['docs/examples/quickstart.ts'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        MELLEA_TRACE_APPLICATION: 'true',
+        MELLEA_TRACE_BACKEND: 'true',
+        MELLEA_TRACE_CONSOLE: 'true',
+      },
+    },
+  );
   expect(stdout).toContain('Hello, world!');
   const spans = parseConsoleSpans(stdout);
   const byName = Object.fromEntries(spans.map((span) => [span.name, span]));

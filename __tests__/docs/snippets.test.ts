@@ -4,11 +4,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
-const documents = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const documents = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const MARKED_BLOCK = /<!-- file: (\S+) -->\s*\n```[a-z]*\n([\s\S]*?)```/g;
 
 const blocks = documents.flatMap((document) =>
-  [...readFileSync(join(root, document), 'utf8').matchAll(MARKED_BLOCK)].map((match) => [document, match[1]!, match[2]!] as const),
+  [...readFileSync(join(root, document), 'utf8').matchAll(MARKED_BLOCK)].map(
+    (match) => [document, match[1]!, match[2]!] as const,
+  ),
 );
 
 describe('documentation snippets', () => {

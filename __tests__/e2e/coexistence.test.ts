@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { SPANS_PER_SESSION } from './fixtures/session';
-import { FIXTURES, printed, runChild, type ChildResult } from './support/child';
-import { only, Receiver, type ReceivedSpan } from './support/receiver';
+import { type ChildResult, FIXTURES, printed, runChild } from './support/child';
+import { only, type ReceivedSpan, Receiver } from './support/receiver';
 
 jest.setTimeout(60_000);
 

@@ -6,7 +6,7 @@
 import { forceFlushTelemetry, getTelemetryExportStats, reloadTelemetryConfig, shutdownTelemetry } from '../../src';
 import { captureWarnings } from '../support/warnings';
 import { runSession, SPANS_PER_SESSION } from './fixtures/session';
-import { closedPort, hungServer, intAttr, only, Receiver, type ReceivedSpan } from './support/receiver';
+import { closedPort, hungServer, intAttr, only, type ReceivedSpan, Receiver } from './support/receiver';
 
 jest.setTimeout(30_000);
 const warnings = captureWarnings();
@@ -91,7 +91,13 @@ describe('Up: a decorated session reaches the receiver', () => {
     });
     // Headers travel as gRPC metadata.
     expect(receiver.headers).toContainEqual(expect.objectContaining({ 'x-api-key': 'secret-1', 'x-tenant': 'acme' }));
-    expect(getTelemetryExportStats()).toEqual({ exported: SPANS_PER_SESSION, failed: 0, dropped: 0, queued: 0, inFlight: 0 });
+    expect(getTelemetryExportStats()).toEqual({
+      exported: SPANS_PER_SESSION,
+      failed: 0,
+      dropped: 0,
+      queued: 0,
+      inFlight: 0,
+    });
   });
 
   it('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT takes precedence over OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
@@ -130,7 +136,13 @@ describe('Down: nothing listens on the endpoint', () => {
       expect(await runSession(`round ${round}`)).toEqual([`answer to round ${round} 1`, `answer to round ${round} 2`]);
       await expect(forceFlushTelemetry()).resolves.toBeUndefined();
     }
-    expect(getTelemetryExportStats()).toEqual({ exported: 0, failed: 3 * SPANS_PER_SESSION, dropped: 0, queued: 0, inFlight: 0 });
+    expect(getTelemetryExportStats()).toEqual({
+      exported: 0,
+      failed: 3 * SPANS_PER_SESSION,
+      dropped: 0,
+      queued: 0,
+      inFlight: 0,
+    });
     await expect(shutdownTelemetry()).resolves.toBeUndefined();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(endpoint);

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { configureTelemetry, ENV, getTelemetryConfig, readTelemetryConfig, reloadTelemetryConfig } from '../../src';
+import { configureTelemetry, getTelemetryConfig, readTelemetryConfig, reloadTelemetryConfig } from '../../src';
+import { ENV } from '../../src/config';
 import { captureWarnings } from '../support/warnings';
 
 const warnings = captureWarnings();

@@ -1,6 +1,6 @@
 // Legacy dialect only: emitDecoratorMetadata gives design:* metadata, which the SDK uses when present.
 import 'reflect-metadata';
-import { generative, GenerativeSlot, traceApplication } from '../../src';
+import { GenerativeSlot, generative, traceApplication } from '../../src';
 import { createTestTracing } from '../../src/testing';
 
 const tracing = createTestTracing();

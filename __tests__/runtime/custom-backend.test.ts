@@ -1,12 +1,12 @@
-import { traceBackend, traceMethods } from '../../src';
 import {
-  renderMessages,
-  Session,
   type Action,
   type Backend,
   type GenerationContext,
   type ModelOutput,
-} from '../../src/runtime';
+  renderMessages,
+  Session,
+} from 'mellea-telemetry/runtime';
+import { traceBackend, traceMethods } from '../../src';
 import { createTestTracing } from '../../src/testing';
 
 const tracing = createTestTracing();

@@ -1,5 +1,5 @@
+import { ChatContext, ScriptedBackend, Session } from 'mellea-telemetry/runtime';
 import { generative } from '../../src';
-import { ChatContext, ScriptedBackend, Session } from '../../src/runtime';
 import { createTestTracing } from '../../src/testing';
 
 const tracing = createTestTracing({ application: false, backend: false });

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { generative } from 'mellea-telemetry';
-import { FormatError, ScriptedBackend, Session } from 'mellea-telemetry';
+import { FormatError, ScriptedBackend, Session } from 'mellea-telemetry/runtime';
 import { createTestTracing } from 'mellea-telemetry/testing';
+import { z } from 'zod';
 
 const tracing = createTestTracing();
 afterAll(() => tracing.shutdown());
@@ -49,5 +49,7 @@ it('rejects output that does not match the format with a FormatError', async () 
 
   const error = await reviews.sentiment('Wow').catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(FormatError);
-  expect((error as FormatError).issues).toEqual(['$.label: expected one of ["positive","negative","neutral"], got "ecstatic"']);
+  expect((error as FormatError).issues).toEqual([
+    '$.label: expected one of ["positive","negative","neutral"], got "ecstatic"',
+  ]);
 });

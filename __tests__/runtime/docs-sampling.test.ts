@@ -1,4 +1,4 @@
-import { RejectionSamplingStrategy, Requirement, ScriptedBackend, Session } from 'mellea-telemetry';
+import { RejectionSamplingStrategy, Requirement, ScriptedBackend, Session } from 'mellea-telemetry/runtime';
 import { createTestTracing } from 'mellea-telemetry/testing';
 
 const tracing = createTestTracing();

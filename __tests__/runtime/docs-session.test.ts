@@ -1,4 +1,4 @@
-import { ChatContext, Requirement, ScriptedBackend, Session } from 'mellea-telemetry';
+import { ChatContext, Requirement, ScriptedBackend, Session } from 'mellea-telemetry/runtime';
 import { createTestTracing, spanShape } from 'mellea-telemetry/testing';
 
 const tracing = createTestTracing();
@@ -24,7 +24,9 @@ it('runs a session: instruct with requirements, then two chat turns', async () =
     return [first.content, second.content];
   });
 
-  expect(replies[0]).toBe('Hello! I am a scripted assistant running offline. (I can see 2 earlier messages of our conversation.)');
+  expect(replies[0]).toBe(
+    'Hello! I am a scripted assistant running offline. (I can see 2 earlier messages of our conversation.)',
+  );
   expect(session.ctx.size).toBe(6); // instruction + answer + two chat turns of two items each
   expect(spanShape(tracing.tree())).toEqual([
     [

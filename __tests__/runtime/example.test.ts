@@ -5,7 +5,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { hintsFor, judge, valueForSchema } from '../../src/runtime/backends/scripted-rules';
+import { hintsFor, judge, valueForSchema } from '../../runtime/backends/scripted-rules';
 
 const root = join(__dirname, '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -27,9 +27,15 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-async function runExample(extra: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+async function runExample(
+  extra: Record<string, string> = {},
+): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, [example], { cwd: root, env: cleanEnv(extra), timeout: 30_000 });
+    const { stdout, stderr } = await promisify(execFile)(tsx, [example], {
+      cwd: root,
+      env: cleanEnv(extra),
+      timeout: 30_000,
+    });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failed = error as { stdout: string; stderr: string; code: number };
@@ -87,16 +93,23 @@ describe('npm run example', () => {
 
     // instruct: a failed first attempt, a retry that passes; two requirements checked per attempt
     const instruct = acts[0]!;
-    expect(instruct.attributes).toMatchObject({ sampling_success: 'true', num_generate_logs: '2', 'mellea.backend': 'ScriptedBackend' });
+    expect(instruct.attributes).toMatchObject({
+      sampling_success: 'true',
+      num_generate_logs: '2',
+      'mellea.backend': 'ScriptedBackend',
+    });
     expect(instruct.children.filter((node) => node.name === 'chat')).toHaveLength(2);
     const validations = instruct.children.filter((node) => node.name === 'requirement_validation');
     expect(validations).toHaveLength(4);
     const judged = validations.filter((node) => node.children.length > 0);
     expect(judged).toHaveLength(2);
-    for (const node of judged) expect(node.children.map((child) => [child.name, child.scope])).toEqual([['chat', 'mellea.backend']]);
+    for (const node of judged)
+      expect(node.children.map((child) => [child.name, child.scope])).toEqual([['chat', 'mellea.backend']]);
 
     // every chat span carries the Gen-AI attributes with token usage
-    const chats = [...acts.flatMap((act) => act.children), ...judged.flatMap((node) => node.children)].filter((node) => node.name === 'chat');
+    const chats = [...acts.flatMap((act) => act.children), ...judged.flatMap((node) => node.children)].filter(
+      (node) => node.name === 'chat',
+    );
     expect(chats).toHaveLength(8);
     for (const chat of chats) {
       expect(chat.attributes['gen_ai.system']).toBe('scripted');
@@ -106,7 +119,9 @@ describe('npm run example', () => {
     }
     // the chat context grows, so later prompts are longer
     const lastChat = acts[4]!.children[0]!;
-    expect(Number(lastChat.attributes['gen_ai.usage.input_tokens'])).toBeGreaterThan(Number(acts[3]!.children[0]!.attributes['gen_ai.usage.input_tokens']));
+    expect(Number(lastChat.attributes['gen_ai.usage.input_tokens'])).toBeGreaterThan(
+      Number(acts[3]!.children[0]!.attributes['gen_ai.usage.input_tokens']),
+    );
 
     expect(stdout).toContain('classifySentiment: {"label":"positive","confidence":0.9}');
     expect(stdout).toContain('{"name":"Grace Hopper","type":"person"}');
@@ -182,7 +197,11 @@ async function startModelServer(): Promise<{ url: string; headers: IncomingHttpH
             created: 1_700_000_000,
             model: `${body['model']}-2025`,
             choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
-            usage: { prompt_tokens: promptTokens, completion_tokens: content.length, total_tokens: promptTokens + content.length },
+            usage: {
+              prompt_tokens: promptTokens,
+              completion_tokens: content.length,
+              total_tokens: promptTokens + content.length,
+            },
           }),
         );
       } else if (req.url === '/api/chat') {
@@ -228,7 +247,13 @@ describe.each([
     });
     expect({ code, stderr, stdout: code === 0 ? '' : stdout }).toEqual({ code: 0, stderr: '', stdout: '' });
     const acts = treeOf(stdout)[0]!.children;
-    expect(acts.map((node) => node.attributes['mellea.action_type'])).toEqual(['Instruction', 'GenerativeSlot', 'GenerativeSlot', 'Message', 'Message']);
+    expect(acts.map((node) => node.attributes['mellea.action_type'])).toEqual([
+      'Instruction',
+      'GenerativeSlot',
+      'GenerativeSlot',
+      'Message',
+      'Message',
+    ]);
     const chats = acts.flatMap((act) => act.children).filter((node) => node.name === 'chat');
     expect(chats.length).toBeGreaterThanOrEqual(5);
     for (const chat of chats) {
@@ -251,9 +276,14 @@ it('npm run example with an unreachable server: exit 1, the typed error, and the
   const port = (closed.address() as AddressInfo).port;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
 
-  const { stdout, stderr, code } = await runExample({ MELLEA_BACKEND: 'ollama', MELLEA_BASE_URL: `http://127.0.0.1:${port}` });
+  const { stdout, stderr, code } = await runExample({
+    MELLEA_BACKEND: 'ollama',
+    MELLEA_BASE_URL: `http://127.0.0.1:${port}`,
+  });
   expect(code).toBe(1);
-  expect(stderr).toContain(`The session failed: BackendConnectionError: could not reach http://127.0.0.1:${port}/api/chat`);
+  expect(stderr).toContain(
+    `The session failed: BackendConnectionError: could not reach http://127.0.0.1:${port}/api/chat`,
+  );
   const [session] = treeOf(stdout);
   const act = session!.children[0]!;
   const chat = act.children[0]!;

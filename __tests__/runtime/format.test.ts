@@ -1,5 +1,6 @@
+import { FormatError, jsonSchemaOf, parseFormatted, validateJsonSchema } from 'mellea-telemetry/runtime';
 import { z } from 'zod';
-import { FormatError, fillTemplate, jsonSchemaOf, parseFormatted, validateJsonSchema } from '../../src/runtime';
+import { fillTemplate } from '../../runtime/template';
 
 describe('validateJsonSchema', () => {
   const person = {
@@ -48,8 +49,13 @@ describe('parseFormatted and jsonSchemaOf', () => {
 
   it('sends a JSON schema for plain schemas and zod schemas, none for other validators or classes', () => {
     expect(jsonSchemaOf({ enum: ['a', 'b'] })).toEqual({ enum: ['a', 'b'] });
-    expect(jsonSchemaOf(z.object({ a: z.string() }))).toMatchObject({ type: 'object', properties: { a: { type: 'string' } } });
-    expect(jsonSchemaOf({ '~standard': { version: 1, vendor: 'x', validate: (value: unknown) => ({ value }) } })).toBeUndefined();
+    expect(jsonSchemaOf(z.object({ a: z.string() }))).toMatchObject({
+      type: 'object',
+      properties: { a: { type: 'string' } },
+    });
+    expect(
+      jsonSchemaOf({ '~standard': { version: 1, vendor: 'x', validate: (value: unknown) => ({ value }) } }),
+    ).toBeUndefined();
     expect(jsonSchemaOf(class Foo {})).toBeUndefined();
     expect(jsonSchemaOf({ unrelated: 1 })).toBeUndefined();
   });

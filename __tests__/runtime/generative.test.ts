@@ -1,17 +1,17 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { z } from 'zod';
-import { generative } from '../../src';
-import { createTestTracing, spanShape } from '../../src/testing';
 import {
-  FormatError,
-  ScriptedBackend,
-  Session,
   type Action,
+  FormatError,
   type GenerateOptions,
   type GenerationContext,
   type ModelOutput,
+  ScriptedBackend,
+  Session,
   type StandardSchemaLike,
-} from '../../src/runtime';
+} from 'mellea-telemetry/runtime';
+import { z } from 'zod';
+import { generative } from '../../src';
+import { createTestTracing, spanShape } from '../../src/testing';
 
 const tracing = createTestTracing();
 afterEach(() => tracing.reset());
@@ -20,7 +20,11 @@ afterAll(() => tracing.shutdown());
 /** Records the options each generation got (its traced parent method still makes the chat span). */
 class RecordingBackend extends ScriptedBackend {
   readonly options: (GenerateOptions | undefined)[] = [];
-  override generateFromContext(action: Action, ctx: GenerationContext, options?: GenerateOptions): Promise<ModelOutput> {
+  override generateFromContext(
+    action: Action,
+    ctx: GenerationContext,
+    options?: GenerateOptions,
+  ): Promise<ModelOutput> {
     this.options.push(options);
     return super.generateFromContext(action, ctx, options);
   }
@@ -101,7 +105,9 @@ describe('@generative through the session', () => {
   });
 
   it('a validation failure is a FormatError: the call rejects and aact records it', async () => {
-    const backend = new ScriptedBackend({ script: [{ match: 'sentiment', reply: '{"label":"ecstatic","confidence":2}' }] });
+    const backend = new ScriptedBackend({
+      script: [{ match: 'sentiment', reply: '{"label":"ecstatic","confidence":2}' }],
+    });
     const analyst = new Analyst(new Session(backend));
     const error = await analyst.sentiment('great').catch((caught: unknown) => caught);
 
@@ -119,15 +125,23 @@ describe('@generative through the session', () => {
 
   it('output that is not JSON is a FormatError "parse"', async () => {
     const backend = new ScriptedBackend({ script: [{ match: 'entities', reply: 'Ada and Charles' }] });
-    const error = await new Analyst(new Session(backend)).entities('Ada and Charles').catch((caught: unknown) => caught);
+    const error = await new Analyst(new Session(backend))
+      .entities('Ada and Charles')
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(FormatError);
     expect((error as FormatError).failure).toBe('parse');
-    expect((error as FormatError).message).toMatch(/^the model output is not valid JSON: .* \(output: "Ada and Charles"\)$/);
+    expect((error as FormatError).message).toMatch(
+      /^the model output is not valid JSON: .* \(output: "Ada and Charles"\)$/,
+    );
   });
 
   it('a zod failure lists zod issues with their paths', async () => {
-    const backend = new ScriptedBackend({ script: [{ match: 'entities', reply: '{"entities":[{"name":"Ada","type":"robot"}]}' }] });
-    const error = (await new Analyst(new Session(backend)).entities('Ada').catch((caught: unknown) => caught)) as FormatError;
+    const backend = new ScriptedBackend({
+      script: [{ match: 'entities', reply: '{"entities":[{"name":"Ada","type":"robot"}]}' }],
+    });
+    const error = (await new Analyst(new Session(backend))
+      .entities('Ada')
+      .catch((caught: unknown) => caught)) as FormatError;
     expect(error).toBeInstanceOf(FormatError);
     expect(error.failure).toBe('validation');
     expect(error.issues).toHaveLength(1);
@@ -135,8 +149,13 @@ describe('@generative through the session', () => {
   });
 
   it('accepts a JSON answer wrapped in a Markdown code fence', async () => {
-    const backend = new ScriptedBackend({ script: [{ match: 'sentiment', reply: '```json\n{"label":"negative","confidence":0.7}\n```' }] });
-    await expect(new Analyst(new Session(backend)).sentiment('awful')).resolves.toEqual({ label: 'negative', confidence: 0.7 });
+    const backend = new ScriptedBackend({
+      script: [{ match: 'sentiment', reply: '```json\n{"label":"negative","confidence":0.7}\n```' }],
+    });
+    await expect(new Analyst(new Session(backend)).sentiment('awful')).resolves.toEqual({
+      label: 'negative',
+      confidence: 0.7,
+    });
   });
 
   it('any Standard-Schema validator works (a hand-written one here)', async () => {

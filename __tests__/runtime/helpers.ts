@@ -1,6 +1,6 @@
 /** Small helpers for the runtime tests: parent links and token estimates as the ScriptedBackend computes them. */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { ChatMessage } from '../../src/runtime';
+import type { ChatMessage } from 'mellea-telemetry/runtime';
 
 /** The parent span of `span` among `spans` (undefined for a root). */
 export function parentOf(span: ReadableSpan, spans: readonly ReadableSpan[]): ReadableSpan | undefined {

@@ -1,5 +1,6 @@
+import { Instruction, Requirement, ScriptedBackend, Session, ValidationResult } from 'mellea-telemetry/runtime';
+import { parseJudgeAnswer } from '../../runtime/requirement';
 import { createTestTracing, spanShape } from '../../src/testing';
-import { Instruction, Requirement, ScriptedBackend, Session, ValidationResult, parseJudgeAnswer } from '../../src/runtime';
 import { parentOf } from './helpers';
 
 const tracing = createTestTracing();
@@ -66,9 +67,14 @@ describe('requirements', () => {
 
   it('mixes judged and function requirements in one check', async () => {
     const session = new Session(new ScriptedBackend());
-    const results = await session.validate(['mention tea', new Requirement('lower case', (output) => output === output.toLowerCase())], 'Tea');
+    const results = await session.validate(
+      ['mention tea', new Requirement('lower case', (output) => output === output.toLowerCase())],
+      'Tea',
+    );
     expect(results.map((result) => result.passed)).toEqual([true, false]);
-    expect(spanShape(tracing.tree()).sort()).toEqual([['requirement_validation'], ['requirement_validation', [['chat']]]].sort());
+    expect(spanShape(tracing.tree()).sort()).toEqual(
+      [['requirement_validation'], ['requirement_validation', [['chat']]]].sort(),
+    );
   });
 
   it("a validation function's error propagates and fails its span", async () => {

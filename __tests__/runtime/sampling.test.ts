@@ -1,5 +1,11 @@
+import {
+  RejectionSamplingStrategy,
+  Requirement,
+  type SamplingStrategy,
+  ScriptedBackend,
+  Session,
+} from 'mellea-telemetry/runtime';
 import { createTestTracing, spanShape } from '../../src/testing';
-import { RejectionSamplingStrategy, Requirement, ScriptedBackend, Session, type SamplingStrategy } from '../../src/runtime';
 import { childrenOf } from './helpers';
 
 const tracing = createTestTracing();
@@ -10,7 +16,9 @@ const mentionsTea = 'mention tea';
 
 describe('RejectionSamplingStrategy', () => {
   it('retries until the requirements pass: sampling_success=true, num_generate_logs=2', async () => {
-    const backend = new ScriptedBackend({ script: [{ match: 'haiku', reply: ['Green leaves steep slowly', 'Tea leaves unfold in hot water'] }] });
+    const backend = new ScriptedBackend({
+      script: [{ match: 'haiku', reply: ['Green leaves steep slowly', 'Tea leaves unfold in hot water'] }],
+    });
     const session = new Session(backend);
     const result = await session.instruct('Write a haiku', {
       requirements: [mentionsTea],
@@ -23,19 +31,28 @@ describe('RejectionSamplingStrategy', () => {
       'Green leaves steep slowly',
       'Tea leaves unfold in hot water',
     ]);
-    expect(result.sampleValidations.map((validations) => validations.map((validation) => validation.passed))).toEqual([[false], [true]]);
+    expect(result.sampleValidations.map((validations) => validations.map((validation) => validation.passed))).toEqual([
+      [false],
+      [true],
+    ]);
     expect(result.sampleValidations[0]![0]!.reason).toBe('No. The output does not mention "tea".');
     expect(result.result).toBe(result.sampleGenerations[1]);
 
     const aact = tracing.span('aact');
-    expect(aact.attributes).toMatchObject({ sampling_success: true, num_generate_logs: 2, response: 'Tea leaves unfold in hot water' });
+    expect(aact.attributes).toMatchObject({
+      sampling_success: true,
+      num_generate_logs: 2,
+      response: 'Tea leaves unfold in hot water',
+    });
     expect(spanShape(tracing.tree())).toEqual([
       ['aact', [['chat'], ['requirement_validation', [['chat']]], ['chat'], ['requirement_validation', [['chat']]]]],
     ]);
   });
 
   it('stops at the budget: sampling_success=false, num_generate_logs=loopBudget, the first generation kept', async () => {
-    const backend = new ScriptedBackend({ script: [{ match: 'haiku', reply: ['Leaves one', 'Leaves two', 'Leaves three', 'Tea at last'] }] });
+    const backend = new ScriptedBackend({
+      script: [{ match: 'haiku', reply: ['Leaves one', 'Leaves two', 'Leaves three', 'Tea at last'] }],
+    });
     const session = new Session(backend);
     const result = await session.instruct('Write a haiku', {
       requirements: [mentionsTea],
@@ -43,7 +60,11 @@ describe('RejectionSamplingStrategy', () => {
     });
 
     expect(result.success).toBe(false);
-    expect(result.sampleGenerations.map((generation) => generation.value)).toEqual(['Leaves one', 'Leaves two', 'Leaves three']);
+    expect(result.sampleGenerations.map((generation) => generation.value)).toEqual([
+      'Leaves one',
+      'Leaves two',
+      'Leaves three',
+    ]);
     expect(result.value).toBe('Leaves one');
     expect(result.sampleValidations.flat().every((validation) => !validation.passed)).toBe(true);
     const aact = tracing.span('aact');
@@ -60,7 +81,9 @@ describe('RejectionSamplingStrategy', () => {
   });
 
   it('needs every requirement to pass on the same generation', async () => {
-    const backend = new ScriptedBackend({ script: [{ match: 'poem', reply: ['tea is fine and long enough here', 'tea'] }] });
+    const backend = new ScriptedBackend({
+      script: [{ match: 'poem', reply: ['tea is fine and long enough here', 'tea'] }],
+    });
     const short = new Requirement('at most 3 words', (output) => output.split(/\s+/).length <= 3);
     const result = await new Session(backend).instruct('Write a poem', {
       requirements: [mentionsTea, short],
@@ -85,11 +108,19 @@ describe('RejectionSamplingStrategy', () => {
         const generations = [await run.generate(), await run.generate()];
         const validations = await Promise.all(generations.map((generation) => run.validate(generation)));
         const best = validations.findIndex((list) => list.every((validation) => validation.passed));
-        return { success: best >= 0, sampleGenerations: generations, sampleValidations: validations, result: generations[Math.max(best, 0)]! };
+        return {
+          success: best >= 0,
+          sampleGenerations: generations,
+          sampleValidations: validations,
+          result: generations[Math.max(best, 0)]!,
+        };
       },
     };
     const backend = new ScriptedBackend({ script: [{ match: 'poem', reply: ['no leaves', 'tea leaves'] }] });
-    const result = await new Session(backend).instruct('Write a poem', { requirements: [mentionsTea], strategy: bestOfTwo });
+    const result = await new Session(backend).instruct('Write a poem', {
+      requirements: [mentionsTea],
+      strategy: bestOfTwo,
+    });
     expect(result.value).toBe('tea leaves');
     expect(tracing.span('aact').attributes).toMatchObject({ sampling_success: true, num_generate_logs: 2 });
   });

@@ -1,16 +1,16 @@
-import { createTestTracing } from '../../src/testing';
 import {
   ChatContext,
   Instruction,
   Message,
   Requirement,
+  renderMessages,
   ScriptedBackend,
   SimpleContext,
-  renderMessages,
   type StreamChunk,
-} from '../../src/runtime';
+} from 'mellea-telemetry/runtime';
+import { entitiesOf, judge, sentimentOf } from '../../runtime/backends/scripted-rules';
 import { GenerativeSlot } from '../../src';
-import { entitiesOf, judge, sentimentOf } from '../../src/runtime/backends/scripted-rules';
+import { createTestTracing } from '../../src/testing';
 import { expectedInputTokens, expectedOutputTokens } from './helpers';
 
 const tracing = createTestTracing();
@@ -20,7 +20,10 @@ afterAll(() => tracing.shutdown());
 describe('ScriptedBackend', () => {
   it('reports usage from the rendered prompt (history included), model, ids in sequence and finish reasons', async () => {
     const backend = new ScriptedBackend({ modelId: 'scripted-7b', script: [{ match: 'ping', reply: 'pong pong' }] });
-    const ctx = new ChatContext().add(new Message('user', 'Earlier question'), new Message('assistant', 'Earlier answer'));
+    const ctx = new ChatContext().add(
+      new Message('user', 'Earlier question'),
+      new Message('assistant', 'Earlier answer'),
+    );
     const action = new Message('user', 'ping');
     const first = await backend.generateFromContext(action, ctx);
     const second = await backend.generateFromContext(action, new SimpleContext());
@@ -28,7 +31,11 @@ describe('ScriptedBackend', () => {
     const input = expectedInputTokens(renderMessages(action, ctx));
     expect(first).toEqual({
       value: 'pong pong',
-      usage: { inputTokens: input, outputTokens: expectedOutputTokens('pong pong'), totalTokens: input + expectedOutputTokens('pong pong') },
+      usage: {
+        inputTokens: input,
+        outputTokens: expectedOutputTokens('pong pong'),
+        totalTokens: input + expectedOutputTokens('pong pong'),
+      },
       model: 'scripted-7b',
       id: 'scripted-1',
       finishReasons: ['stop'],
@@ -41,7 +48,9 @@ describe('ScriptedBackend', () => {
 
   it('cuts the answer at maxTokens with finish reason "length"', async () => {
     const backend = new ScriptedBackend({ script: [{ match: 'long', reply: 'x'.repeat(100) }] });
-    const output = await backend.generateFromContext(new Message('user', 'long'), new SimpleContext(), { maxTokens: 5 });
+    const output = await backend.generateFromContext(new Message('user', 'long'), new SimpleContext(), {
+      maxTokens: 5,
+    });
     expect(output.value).toBe('x'.repeat(20));
     expect(output.usage!.outputTokens).toBe(5);
     expect(output.finishReasons).toEqual(['length']);
@@ -50,7 +59,10 @@ describe('ScriptedBackend', () => {
 
   it('answers a batch with generateFromRaw: one text_completion span with num_actions and summed usage', async () => {
     const backend = new ScriptedBackend();
-    const outputs = await backend.generateFromRaw([new Message('user', 'hello'), new Message('user', 'Is it raining?')]);
+    const outputs = await backend.generateFromRaw([
+      new Message('user', 'hello'),
+      new Message('user', 'Is it raining?'),
+    ]);
     expect(outputs.map((output) => output.id)).toEqual(['scripted-1', 'scripted-2']);
     const span = tracing.span('text_completion');
     expect(span.attributes).toMatchObject({
@@ -93,7 +105,8 @@ describe('ScriptedBackend', () => {
         { match: 'plain', reply: 'fixed' },
       ],
     });
-    const ask = async (text: string) => (await backend.generateFromContext(new Message('user', text), new SimpleContext())).value;
+    const ask = async (text: string) =>
+      (await backend.generateFromContext(new Message('user', text), new SimpleContext())).value;
     expect([await ask('count'), await ask('count'), await ask('count')]).toEqual(['one', 'two', 'two']);
     expect(await ask('wow!')).toBe('WOW!');
     expect(await ask('a plain ask')).toBe('fixed');
@@ -102,7 +115,9 @@ describe('ScriptedBackend', () => {
   it('judges a requirement by rules against the last assistant message', async () => {
     const backend = new ScriptedBackend();
     const ctx = new ChatContext().add(new Message('assistant', 'Steaming green tea'));
-    await expect(backend.generateFromContext(new Requirement('mention tea'), ctx)).resolves.toMatchObject({ value: 'Yes. The output mentions "tea".' });
+    await expect(backend.generateFromContext(new Requirement('mention tea'), ctx)).resolves.toMatchObject({
+      value: 'Yes. The output mentions "tea".',
+    });
     await expect(backend.generateFromContext(new Requirement('under 3 words'), ctx)).resolves.toMatchObject({
       value: 'No. The output has 3 words, over the limit of 3.',
     });
@@ -111,11 +126,26 @@ describe('ScriptedBackend', () => {
   it('builds JSON for a JSON schema and plain answers for unformatted slots', async () => {
     const backend = new ScriptedBackend();
     const slot = (name: string, format?: unknown) =>
-      new GenerativeSlot({ name, description: name, args: { text: 'I hate the slow service at Grand Hotel in Paris' }, format });
-    const ask = async (action: Instruction | GenerativeSlot) => (await backend.generateFromContext(action, new SimpleContext())).value;
+      new GenerativeSlot({
+        name,
+        description: name,
+        args: { text: 'I hate the slow service at Grand Hotel in Paris' },
+        format,
+      });
+    const ask = async (action: Instruction | GenerativeSlot) =>
+      (await backend.generateFromContext(action, new SimpleContext())).value;
     expect(await ask(slot('sentiment'))).toBe('negative');
     expect(await ask(slot('entities'))).toBe('Grand Hotel, Paris');
-    expect(JSON.parse(await ask(slot('classify', { type: 'object', properties: { label: { enum: ['pos', 'neg'] }, ok: { type: 'boolean' } } })))).toEqual({
+    expect(
+      JSON.parse(
+        await ask(
+          slot('classify', {
+            type: 'object',
+            properties: { label: { enum: ['pos', 'neg'] }, ok: { type: 'boolean' } },
+          }),
+        ),
+      ),
+    ).toEqual({
       label: 'neg',
       ok: true,
     });

@@ -1,16 +1,16 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { createTestTracing, spanShape } from '../../src/testing';
 import {
   ChatContext,
   Instruction,
   Message,
   Requirement,
+  renderMessages,
   ScriptedBackend,
   Session,
   SimpleContext,
   TemplateError,
-  renderMessages,
-} from '../../src/runtime';
+} from 'mellea-telemetry/runtime';
+import { createTestTracing, spanShape } from '../../src/testing';
 import { childrenOf, expectedInputTokens, expectedOutputTokens, parentOf } from './helpers';
 
 const tracing = createTestTracing();
@@ -43,7 +43,10 @@ describe('Session span tree', () => {
   });
 
   it('gives each chat span the Gen-AI attributes with the usage of the rendered prompt', async () => {
-    const backend = new ScriptedBackend({ modelId: 'scripted-large', script: [{ match: 'Summarise', reply: 'Short.' }] });
+    const backend = new ScriptedBackend({
+      modelId: 'scripted-large',
+      script: [{ match: 'Summarise', reply: 'Short.' }],
+    });
     const session = new Session(backend);
     const instruction = new Instruction('Summarise the report');
     const result = await session.act(instruction);
@@ -79,7 +82,11 @@ describe('Session span tree', () => {
     const sizes = (name: string) => tracing.spansNamed(name).map((span) => span.attributes['mellea.context_size']);
     expect(sizes('aact')).toEqual([0, 2, 4]);
     expect(sizes('chat')).toEqual([0, 2, 4]);
-    expect(tracing.spansNamed('aact').map((span) => span.attributes['mellea.action_type'])).toEqual(['Message', 'Message', 'Message']);
+    expect(tracing.spansNamed('aact').map((span) => span.attributes['mellea.action_type'])).toEqual([
+      'Message',
+      'Message',
+      'Message',
+    ]);
     expect(session.ctx.size).toBe(6);
     expect(tracing.span('session_context').attributes['mellea.context_size']).toBe(0);
   });
@@ -91,7 +98,9 @@ describe('Session span tree', () => {
       await m.instruct('Write about {{topic}}', { userVariables: { topic: 'tea' }, requirements: ['mention tea'] });
     });
     const root = tracing.span('session_context');
-    expect(new Set(tracing.spans.map((span) => span.spanContext().traceId))).toEqual(new Set([root.spanContext().traceId]));
+    expect(new Set(tracing.spans.map((span) => span.spanContext().traceId))).toEqual(
+      new Set([root.spanContext().traceId]),
+    );
     expect(tracing.spans.filter((span) => parentOf(span, tracing.spans) === undefined)).toEqual([root]);
     expect(childrenOf(root, tracing.spans).map((span) => span.name)).toEqual(['aact', 'aact']);
   });
@@ -185,7 +194,9 @@ describe('instruct and chat', () => {
     expect(tracing.span('chat').attributes['mellea.has_format']).toBe(true);
     expect(tracing.span('aact').attributes['mellea.has_format']).toBe(true);
     const prompt = new Instruction('Rate this: I love it', { format }).toMessages()[0]!.content;
-    expect(prompt).toBe(`Rate this: I love it\n\nAnswer with JSON only, matching this JSON schema: ${JSON.stringify(format)}`);
+    expect(prompt).toBe(
+      `Rate this: I love it\n\nAnswer with JSON only, matching this JSON schema: ${JSON.stringify(format)}`,
+    );
   });
 
   it('chat returns the assistant message and appends both turns to a chat context', async () => {

@@ -5,7 +5,10 @@ export class Instruction {
 }
 
 export class Message {
-  constructor(readonly role: string, readonly content: string) {}
+  constructor(
+    readonly role: string,
+    readonly content: string,
+  ) {}
 }
 
 export class ChatContext {

@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
-import { measureRows, runGroup, type Row } from '../lib/harness';
+import { measureRows, type Row, runGroup } from '../lib/harness';
 
 const BUILT = process.argv.includes('dist');
 /** The built package, as users import it. */

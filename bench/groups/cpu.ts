@@ -3,18 +3,18 @@
  * same attributes, sampled in and sampled out (AlwaysOffSampler), alone and nested the way a session runs.
  * Spans go to a default BatchSpanProcessor with a discarding exporter.
  */
-import { diag, DiagLogLevel, type Attributes } from '@opentelemetry/api';
+import { type Attributes, DiagLogLevel, diag } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { measureRows, runGroup, type Row } from '../lib/harness';
+import { measureRows, type Row, runGroup } from '../lib/harness';
 import { rawScope } from '../lib/raw-wrappers';
 import { benchProvider, routeDecoratorsTo } from '../lib/tracing';
 import {
   ACTION,
-  CONTEXT,
-  OPTIONS,
   bareBackend,
+  CONTEXT,
   decoratedBackend,
   decoratedSession,
+  OPTIONS,
   rawBackend,
   rawSession,
   rawSpanOnlyBackend,

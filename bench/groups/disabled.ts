@@ -3,9 +3,9 @@
  * (other wrappers loaded in the same process change what V8 inlines). Tracing is off, as after a plain import.
  */
 import { isApplicationTracingEnabled, isBackendTracingEnabled } from '../../src';
-import { measureRows, runGroup, type Row } from '../lib/harness';
 import { RESPONSE_TEXT } from '../lib/fixtures';
-import { ACTION, CONTEXT, OPTIONS, bareBackend, decoratedBackend } from '../lib/variants';
+import { measureRows, type Row, runGroup } from '../lib/harness';
+import { ACTION, bareBackend, CONTEXT, decoratedBackend, OPTIONS } from '../lib/variants';
 
 runGroup(async () => {
   if (isBackendTracingEnabled() || isApplicationTracingEnabled())

@@ -5,16 +5,16 @@
  * (BasicTracerProvider + BatchSpanProcessor + OTLPTraceExporter) fed by the same calls. Delivered = spans the
  * receiver decoded; dropped = produced − delivered after a final flush.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
-import { diag, DiagLogLevel } from '@opentelemetry/api';
+import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import * as telemetry from '../../src/telemetry';
+import * as telemetry from '../../src/lifecycle';
 import { runGroup } from '../lib/harness';
 import type { ReceiverMessage } from '../lib/otlp-receiver';
 import { routeDecoratorsTo } from '../lib/tracing';
-import { ACTION, CONTEXT, OPTIONS, decoratedBackend } from '../lib/variants';
+import { ACTION, CONTEXT, decoratedBackend, OPTIONS } from '../lib/variants';
 
 const RATE_PER_SECOND = 10_000;
 const DURATION_MS = 10_000;

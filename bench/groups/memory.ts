@@ -4,7 +4,7 @@
  */
 import { collectGarbage, runGroup } from '../lib/harness';
 import { benchProvider, routeDecoratorsTo } from '../lib/tracing';
-import { ACTION, OPTIONS, decoratedBackend, decoratedSession } from '../lib/variants';
+import { ACTION, decoratedBackend, decoratedSession, OPTIONS } from '../lib/variants';
 
 const TRACED_CALLS = 1_000_000;
 const SPANS_PER_ACT = 2;

@@ -3,7 +3,7 @@
  * same attributes the decorators set for the same call (written only when the span is recording), ERROR on
  * failure, `end()` in `finally` — plus a 500-character cut of the 2,000-character response.
  */
-import { SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,

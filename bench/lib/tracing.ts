@@ -4,7 +4,7 @@
  * in-memory exporter would.
  */
 import type { TracerProvider } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import {
   AlwaysOffSampler,
   BasicTracerProvider,
@@ -12,7 +12,7 @@ import {
   type ReadableSpan,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
-import { overrideTracing } from '../../src/telemetry';
+import { overrideTracing } from '../../src/lifecycle';
 
 /** Counts the spans it is handed and lets them go. */
 export class DiscardingExporter implements SpanExporter {

@@ -1,6 +1,6 @@
 /** The decorated and hand-wrapped variants of the fixture classes, built the way users build them. */
 import { traceApplication, traceBackend, traceMethods } from '../../src';
-import { ACTION, CONTEXT, OPTIONS, ollamaBackendClass, sessionClass, type Backend, type Session } from './fixtures';
+import { ACTION, type Backend, CONTEXT, OPTIONS, ollamaBackendClass, type Session, sessionClass } from './fixtures';
 import { rawSpanOnly, rawTracedAct, rawTracedChat } from './raw-wrappers';
 
 export function bareBackend(): Backend {

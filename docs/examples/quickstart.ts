@@ -12,9 +12,13 @@ class Session {
   backend = new OllamaModelBackend();
   ctx = { size: 0 };
   @traceApplication('session_context') // parent of everything the body does
-  async run<T>(body: (session: this) => Promise<T>): Promise<T> { return body(this); }
+  async run<T>(body: (session: this) => Promise<T>): Promise<T> {
+    return body(this);
+  }
   @traceApplication('aact') // mellea.action_type, mellea.backend, response...
-  async act(action: { text: string }) { return this.backend.generateFromContext(action, this.ctx); }
+  async act(action: { text: string }) {
+    return this.backend.generateFromContext(action, this.ctx);
+  }
 }
 
 new Session().run((session) => session.act({ text: 'world' })).then((answer) => console.log(answer.value));

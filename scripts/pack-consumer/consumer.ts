@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const shape = JSON.stringify(spanShape(tracing.tree()));
   const usage = tracing.span('chat').attributes['gen_ai.usage.total_tokens'];
   await tracing.shutdown();
-  if (shape !== '[["aact",[["chat"]]]]' || usage !== 7) throw new Error(`unexpected spans: ${shape}, total_tokens=${String(usage)}`);
+  if (shape !== '[["aact",[["chat"]]]]' || usage !== 7)
+    throw new Error(`unexpected spans: ${shape}, total_tokens=${String(usage)}`);
   console.log('consumer ok');
 }
 

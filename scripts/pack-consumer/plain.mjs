@@ -1,5 +1,5 @@
 // Plain JavaScript, ESM, no decorators: traceMethods over the packed package; one shared state with the testing entry.
-import { traceBackend, traceMethods, isBackendTracingEnabled } from 'mellea-telemetry';
+import { isBackendTracingEnabled, traceBackend, traceMethods } from 'mellea-telemetry';
 import { createTestTracing } from 'mellea-telemetry/testing';
 
 class OpenAIBackend {

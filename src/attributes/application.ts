@@ -3,7 +3,7 @@
  * Precedence: decorator options > reflect-metadata > these conventions.
  */
 import { SpanKind } from '@opentelemetry/api';
-import { stringify, type AttributeMap } from '../coerce';
+import { type AttributeMap, stringify } from '../coerce';
 import {
   ATTR_MELLEA_ACTION_TYPE,
   ATTR_MELLEA_BACKEND,
@@ -13,11 +13,11 @@ import {
   ATTR_RESPONSE,
   ATTR_SAMPLING_SUCCESS,
 } from '../semconv';
-import type { SpanRecipe } from '../span-builder';
 import { state } from '../state';
+import type { SpanRecipe } from '../traced-call';
 import { truncateResponse } from '../truncate';
+import { type TraceOptions, writeOptionAttributes, writeOptionResultAttributes } from './options';
 import { asOptions, classNameOf, readProperty, sizeOf } from './read';
-import { writeOptionAttributes, writeOptionResultAttributes, type TraceOptions } from './options';
 
 /** Options of `@traceApplication`. */
 export type TraceApplicationOptions<This = any, Args extends unknown[] = any[]> = TraceOptions<This, Args>;

@@ -26,10 +26,10 @@ import {
   OPERATION_TEXT_COMPLETION,
   providerNameFromClass,
 } from '../semconv';
-import type { SpanRecipe } from '../span-builder';
 import { state } from '../state';
+import type { SpanRecipe } from '../traced-call';
+import { type TraceOptions, writeOptionAttributes, writeOptionResultAttributes } from './options';
 import { asOptions, classNameOf, firstDefined, formatTypeName, readProperty, sizeOf } from './read';
-import { writeOptionAttributes, writeOptionResultAttributes, type TraceOptions } from './options';
 
 /** Options of `@traceBackend`. */
 export interface TraceBackendOptions<This = any, Args extends unknown[] = any[]> extends TraceOptions<This, Args> {
@@ -81,7 +81,12 @@ function systemOf(self: unknown, className: string | undefined): string | undefi
 }
 
 /** The conventions of the spec's backend table that are known when the call starts. */
-export function writeBackendConventions(self: unknown, args: ArrayLike<unknown>, operation: string, out: AttributeMap): void {
+export function writeBackendConventions(
+  self: unknown,
+  args: ArrayLike<unknown>,
+  operation: string,
+  out: AttributeMap,
+): void {
   const className = classNameOf(self);
   out[ATTR_GEN_AI_SYSTEM] = systemOf(self, className);
   out[ATTR_GEN_AI_REQUEST_MODEL] = firstDefined(self, MODEL_KEYS);
@@ -172,7 +177,11 @@ function writeBatchResult(results: readonly unknown[], out: AttributeMap): void 
   if (reasons.length > 0) out[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = reasons;
 }
 
-const USAGE_ATTRIBUTES = [ATTR_GEN_AI_USAGE_INPUT_TOKENS, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, ATTR_GEN_AI_USAGE_TOTAL_TOKENS] as const;
+const USAGE_ATTRIBUTES = [
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_TOTAL_TOKENS,
+] as const;
 
 const INPUT_TOKEN_KEYS = ['inputTokens', 'input_tokens', 'prompt_tokens'] as const;
 const OUTPUT_TOKEN_KEYS = ['outputTokens', 'output_tokens', 'completion_tokens'] as const;
@@ -200,4 +209,3 @@ function finishReasonsOf(result: object): string[] | undefined {
 }
 
 const FINISH_REASON_KEYS = ['finishReasons', 'finish_reasons', 'finishReason', 'finish_reason'] as const;
-

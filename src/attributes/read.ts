@@ -1,5 +1,5 @@
 /** Defensive readers for user objects: a throwing getter or an odd value yields `undefined`, never an error. */
-import { warnOnce, describeError } from '../warnings';
+import { describeError, warnOnce } from '../warnings';
 
 /** `object[key]`, or undefined when `object` is not an object or the getter throws (warned once per key). */
 export function readProperty(object: unknown, key: string): unknown {
@@ -7,7 +7,10 @@ export function readProperty(object: unknown, key: string): unknown {
   try {
     return (object as Record<string, unknown>)[key];
   } catch (error) {
-    warnOnce(`getter:${key}`, `reading "${key}" for a span attribute threw; the attribute is left out: ${describeError(error)}`);
+    warnOnce(
+      `getter:${key}`,
+      `reading "${key}" for a span attribute threw; the attribute is left out: ${describeError(error)}`,
+    );
     return undefined;
   }
 }

@@ -3,9 +3,10 @@
  * the application's when the application registers its own later (e.g. a NodeSDK started after this package
  * was loaded) — so the application never sees "Attempted duplicate registration of API: context".
  */
-import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
+
 import type { ContextManager } from '@opentelemetry/api';
-import { warnOnce, describeError } from '../warnings';
+import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
+import { describeError, warnOnce } from '../warnings';
 
 const PROBE = createContextKey('mellea-telemetry.context-probe');
 

@@ -3,7 +3,7 @@
  * bounded by `OTEL_BSP_MAX_QUEUE_SIZE` (a full queue drops new spans, counted, with one warning), and a failed
  * export produces one warning naming the endpoint. The counts are readable through `getTelemetryExportStats()`.
  */
-import { TraceFlags, type Context } from '@opentelemetry/api';
+import { type Context, TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describeError, warnOnce } from '../warnings';
 

@@ -8,7 +8,7 @@ import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-tr
 import type { TelemetryConfig } from '../config';
 import { ATTR_SERVICE_NAME } from '../semconv';
 import { describeError, warnOnce } from '../warnings';
-import { ExportGuard, printableEndpoint, type ExportStats } from './export-guard';
+import { ExportGuard, type ExportStats, printableEndpoint } from './export-guard';
 
 /** A provider this package built, and how to flush and stop it. */
 export interface SdkRuntime {

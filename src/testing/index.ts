@@ -1,7 +1,14 @@
 /** `mellea-telemetry/testing`: helpers to unit-test instrumented classes. Re-exports only (plus reading the config at load). */
-import { initTelemetry } from '../telemetry';
+import { initTelemetry } from '../lifecycle';
 
 initTelemetry();
 
+export {
+  DEFAULT_TREE_ATTRIBUTES,
+  formatSpanTree,
+  type SpanNode,
+  type SpanShape,
+  spanShape,
+  spanTree,
+} from './span-tree';
 export { createTestTracing, type TestTracing, type TestTracingOptions } from './test-tracing';
-export { spanTree, spanShape, formatSpanTree, DEFAULT_TREE_ATTRIBUTES, type SpanNode, type SpanShape } from './span-tree';

@@ -1,7 +1,7 @@
 import type { ReadableSpan, Sampler } from '@opentelemetry/sdk-trace-base';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { overrideTracing } from '../telemetry';
-import { spanTree, type SpanNode } from './span-tree';
+import { overrideTracing } from '../lifecycle';
+import { type SpanNode, spanTree } from './span-tree';
 
 /** Options of {@link createTestTracing}. */
 export interface TestTracingOptions {
@@ -68,7 +68,9 @@ export function createTestTracing(options: TestTracingOptions = {}): TestTracing
       const found = spansNamed(name);
       if (found.length !== 1) {
         const names = exporter.getFinishedSpans().map((span) => span.name);
-        throw new Error(`expected exactly one finished span "${name}", found ${found.length} (finished: ${names.join(', ') || 'none'})`);
+        throw new Error(
+          `expected exactly one finished span "${name}", found ${found.length} (finished: ${names.join(', ') || 'none'})`,
+        );
       }
       return found[0]!;
     },

@@ -3,7 +3,7 @@
  * clean environment: no MELLEA_* / OTEL_* inherited from the test runner. Everything is awaited on events
  * (a line of output, the exit), never on a fixed sleep.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');

@@ -6,9 +6,10 @@
  * mockotlpserver publishes what it receives on process-wide diagnostics channels, so every receiver of a process
  * sees every request; a closed receiver ignores them, and tests tell their spans apart by `service.name`.
  */
-import { MockOtlpServer, normalizeTrace } from '@elastic/mockotlpserver';
+
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
+import { MockOtlpServer, normalizeTrace } from '@elastic/mockotlpserver';
 
 /** One received span, flattened with its resource and scope. */
 export interface ReceivedSpan {

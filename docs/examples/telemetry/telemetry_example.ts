@@ -15,21 +15,23 @@
  */
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
-  ChatContext,
   configureTelemetry,
   generative,
   isApplicationTracingEnabled,
   isBackendTracingEnabled,
+  readTelemetryConfig,
+  shutdownTelemetry,
+} from 'mellea-telemetry';
+import {
+  type Backend,
+  ChatContext,
   OllamaModelBackend,
   OpenAIBackend,
-  readTelemetryConfig,
   RejectionSamplingStrategy,
   Requirement,
   ScriptedBackend,
   Session,
-  shutdownTelemetry,
-  type Backend,
-} from 'mellea-telemetry';
+} from 'mellea-telemetry/runtime';
 import { formatSpanTree, type SpanNode } from 'mellea-telemetry/testing';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -74,7 +76,9 @@ function chooseBackend(): Backend {
     case 'ollama':
       return new OllamaModelBackend({ modelId: modelId ?? 'granite4.1:3b', baseURL });
     default:
-      throw new Error(`MELLEA_BACKEND=${JSON.stringify(choice)} is not supported: use scripted (default), openai or ollama`);
+      throw new Error(
+        `MELLEA_BACKEND=${JSON.stringify(choice)} is not supported: use scripted (default), openai or ollama`,
+      );
   }
 }
 
@@ -120,7 +124,10 @@ class ReviewAnalyst {
           type: 'array',
           items: {
             type: 'object',
-            properties: { name: { type: 'string' }, type: { type: 'string', enum: ['person', 'location', 'organization'] } },
+            properties: {
+              name: { type: 'string' },
+              type: { type: 'string', enum: ['person', 'location', 'organization'] },
+            },
             required: ['name', 'type'],
           },
         },
@@ -147,19 +154,24 @@ async function main(): Promise<number> {
     console.log(`Backend:             ${backend.constructor.name} (${backend.modelId})\n`);
     const session = new Session(backend, { ctx: new ChatContext({ window: 10 }) });
     await session.run(async (m) => {
-      const announcement = await m.instruct('Write a one-sentence announcement that {{product}} now supports {{feature}}.', {
-        userVariables: { product: 'Mellea', feature: 'tracing' },
-        requirements: [
-          'mention {{feature}}', // judged by the model
-          new Requirement('at most 30 words', (text) => text.trim().split(/\s+/).length <= 30), // checked in code
-        ],
-        strategy: new RejectionSamplingStrategy({ loopBudget: 3 }),
-      });
+      const announcement = await m.instruct(
+        'Write a one-sentence announcement that {{product}} now supports {{feature}}.',
+        {
+          userVariables: { product: 'Mellea', feature: 'tracing' },
+          requirements: [
+            'mention {{feature}}', // judged by the model
+            new Requirement('at most 30 words', (text) => text.trim().split(/\s+/).length <= 30), // checked in code
+          ],
+          strategy: new RejectionSamplingStrategy({ loopBudget: 3 }),
+        },
+      );
       console.log(`instruct: ${announcement.value}`);
       console.log(`          success=${announcement.success}, attempts=${announcement.sampleGenerations.length}`);
 
       const analyst = new ReviewAnalyst(m);
-      const sentiment = await analyst.classifySentiment('I love how fast the new release is, and the docs are excellent.');
+      const sentiment = await analyst.classifySentiment(
+        'I love how fast the new release is, and the docs are excellent.',
+      );
       console.log(`classifySentiment: ${JSON.stringify(sentiment)}`);
       const entities = await analyst.extractEntities('Grace Hopper flew from New York to meet Alan Turing in London.');
       console.log(`extractEntities:   ${JSON.stringify(entities)}`);
@@ -170,7 +182,9 @@ async function main(): Promise<number> {
       console.log(`chat 2: ${second.content}`);
     });
   } catch (error) {
-    console.error(`\nThe session failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    console.error(
+      `\nThe session failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
     exitCode = 1;
   }
 
@@ -184,7 +198,14 @@ async function main(): Promise<number> {
 function treeAttributes(node: SpanNode): readonly string[] {
   return node.scope === 'mellea.backend'
     ? ['gen_ai.system', 'gen_ai.request.model', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens', 'error.type']
-    : ['mellea.action_type', 'mellea.backend', 'mellea.context_size', 'sampling_success', 'num_generate_logs', 'error.type'];
+    : [
+        'mellea.action_type',
+        'mellea.backend',
+        'mellea.context_size',
+        'sampling_success',
+        'num_generate_logs',
+        'error.type',
+      ];
 }
 
 main().then((code) => {

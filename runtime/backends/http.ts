@@ -3,7 +3,7 @@
  * the caller's AbortSignal, and the translation of every failure into the typed errors of `errors.ts` — with
  * the API key and auth headers scrubbed from any text that reaches a message.
  */
-import { context, defaultTextMapSetter, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
+import { injectTraceContext } from 'mellea-telemetry';
 import {
   BackendConnectionError,
   BackendError,
@@ -57,31 +57,6 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** How much of an error body is read for its message. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-/**
- * Adds `traceparent` (and `tracestate`) for the active context to `headers`: through the global propagator
- * when the application registered one (so baggage or B3 go along), and with the W3C propagator directly when
- * none is registered or it wrote no `traceparent`. Called inside the traced method, so the backend span is the
- * parent the model server sees.
- */
-export function injectTraceContext(headers: Record<string, string>): void {
-  const active = context.active();
-  if (propagation.fields().length > 0) propagation.inject(active, headers, defaultTextMapSetter);
-  if (headers['traceparent'] === undefined) injectW3CTraceContext(active, headers);
-}
-
-/**
- * The W3C Trace Context headers for the active span, written by hand so that the backends need only
- * `@opentelemetry/api` (an app that installed just the API must be able to import this package).
- */
-function injectW3CTraceContext(active: ReturnType<typeof context.active>, headers: Record<string, string>): void {
-  const spanContext = trace.getSpanContext(active);
-  if (spanContext === undefined || !isSpanContextValid(spanContext)) return;
-  const flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
-  headers['traceparent'] = `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
-  const traceState = spanContext.traceState?.serialize();
-  if (traceState) headers['tracestate'] = traceState;
-}
-
 /** POSTs JSON to one model server and turns every failure into a typed {@link BackendError}. */
 export class ModelHttpClient {
   private readonly baseURL: string;
@@ -109,7 +84,10 @@ export class ModelHttpClient {
         throw request.translate(error);
       }
       if (read.truncated) {
-        throw new BackendResponseError(`${request.endpoint} sent a response body over ${MAX_BODY_BYTES} bytes`, request.endpoint);
+        throw new BackendResponseError(
+          `${request.endpoint} sent a response body over ${MAX_BODY_BYTES} bytes`,
+          request.endpoint,
+        );
       }
       return this.parseJson(read.text, request.endpoint, 'response body');
     } finally {
@@ -122,7 +100,8 @@ export class ModelHttpClient {
     const request = this.open(path, body, accept, signal);
     try {
       const response = await request.response;
-      if (response.body === null) throw new BackendResponseError(`${request.endpoint} answered without a body`, request.endpoint);
+      if (response.body === null)
+        throw new BackendResponseError(`${request.endpoint} answered without a body`, request.endpoint);
       try {
         yield* readLines(response.body, request.endpoint);
       } catch (error) {

@@ -3,7 +3,7 @@
  * {@link Message} (one chat turn). `GenerativeSlot` (from `@generative`) and {@link Requirement} are the others.
  */
 import { formatInstruction } from './prompt';
-import { type Requirement, toRequirements, type RequirementLike } from './requirement';
+import { type Requirement, type RequirementLike, toRequirements } from './requirement';
 import { fillTemplate } from './template';
 import type { ChatMessage, Component } from './types';
 
@@ -46,7 +46,9 @@ export class Instruction implements Component {
   toMessages(): ChatMessage[] {
     const parts = [this.description];
     if (this.requirements.length > 0) {
-      parts.push(['Requirements:', ...this.requirements.map((requirement) => `- ${requirement.description}`)].join('\n'));
+      parts.push(
+        ['Requirements:', ...this.requirements.map((requirement) => `- ${requirement.description}`)].join('\n'),
+      );
     }
     const format = formatInstruction(this.format);
     if (format !== undefined) parts.push(format);

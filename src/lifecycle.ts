@@ -3,16 +3,15 @@
  * queries, flush and shutdown.
  */
 import type { TracerProvider } from '@opentelemetry/api';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { readTelemetryConfig, type TelemetryConfig, type TelemetryOverrides } from './config';
 import { ensureContextManager, releaseContextManager } from './sdk/context-manager';
-import { installExitFlush } from './sdk/exit-flush';
 import type { ExportStats } from './sdk/export-guard';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { createSdkRuntime } from './sdk/provider';
+import { applicationPipeline, bounded, type Pipeline, sdkPipeline } from './sdk/pipeline';
 import { APPLICATION_TRACER_NAME, BACKEND_TRACER_NAME } from './semconv';
 import { state } from './state';
 import { VERSION } from './version';
-import { describeError, resetWarnings, warnOnce } from './warnings';
+import { resetWarnings } from './warnings';
 
 const LIFECYCLE_KEY = Symbol.for('mellea-telemetry.lifecycle.v2');
 
@@ -32,16 +31,6 @@ export interface TelemetryOptions extends TelemetryOverrides {
   spanProcessors?: readonly SpanProcessor[];
 }
 
-/** Where the enabled scopes send their spans, and how to flush and stop it. */
-interface Pipeline {
-  readonly tracerProvider: TracerProvider;
-  readonly stats: ExportStats | undefined;
-  forceFlush(): Promise<void>;
-  shutdown(): Promise<void>;
-  /** Removes the exit hooks, if any. */
-  uninstallExitFlush?: () => void;
-}
-
 interface Lifecycle {
   config: TelemetryConfig;
   options: TelemetryOptions;
@@ -59,43 +48,6 @@ function lifecycle(): Lifecycle {
   return current;
 }
 
-/** Uses the application's provider as is: flushing is allowed, stopping it is the application's business. */
-function applicationPipeline(tracerProvider: TracerProvider): Pipeline {
-  const flush = (): Promise<void> => {
-    // `trace.getTracerProvider()` is the API's proxy; the SDK provider behind it is the one that can flush.
-    const proxy = tracerProvider as { getDelegate?: () => TracerProvider };
-    const flushable = (proxy.getDelegate?.() ?? tracerProvider) as { forceFlush?: () => Promise<unknown> };
-    return typeof flushable.forceFlush === 'function'
-      ? flushable.forceFlush().then(() => undefined)
-      : Promise.resolve();
-  };
-  return { tracerProvider, stats: undefined, forceFlush: flush, shutdown: flush };
-}
-
-/** Builds our own provider from the config, with exit hooks unless opted out. Undefined if the SDK is missing. */
-function sdkPipeline(config: TelemetryConfig, extraProcessors: readonly SpanProcessor[] = []): Pipeline | undefined {
-  const runtime = createSdkRuntime(config, extraProcessors);
-  if (runtime === undefined) return undefined;
-  const pipeline: Pipeline = {
-    tracerProvider: runtime.tracerProvider,
-    stats: runtime.stats,
-    forceFlush: () => runtime.forceFlush(),
-    shutdown: () => runtime.shutdown(),
-  };
-  if (config.flushOnExit) {
-    pipeline.uninstallExitFlush = installExitFlush({
-      hasPendingSpans: runtime.hasPendingSpans,
-      admittedSpans: runtime.admittedSpans,
-      flush: async (keepAlive) => {
-        // An export in flight keeps the process alive until its deadline: at exit, no longer than the flush bound.
-        runtime.limitExportTime(config.flushTimeoutMs);
-        await bounded(() => runtime.forceFlush(), config.flushTimeoutMs, 'flush', keepAlive);
-      },
-    });
-  }
-  return pipeline;
-}
-
 /** Makes `config` the live configuration. Builds (or adopts) a provider only when a scope is enabled. */
 function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
   const retired = current.pipeline;
@@ -105,7 +57,11 @@ function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
   }
   const enabled = config.application || config.backend;
   const provided = current.options.tracerProvider;
-  const pipeline = !enabled ? undefined : provided !== undefined ? applicationPipeline(provided) : sdkPipeline(config, current.options.spanProcessors);
+  const pipeline = !enabled
+    ? undefined
+    : provided !== undefined
+      ? applicationPipeline(provided)
+      : sdkPipeline(config, current.options.spanProcessors);
   current.config = config;
   current.pipeline = pipeline;
   state.content = config.content;
@@ -256,30 +212,4 @@ export async function shutdownTelemetry(timeoutMs?: number): Promise<void> {
   if (pipeline === undefined) return;
   pipeline.uninstallExitFlush?.();
   await bounded(() => pipeline.shutdown(), timeoutMs ?? current.config.flushTimeoutMs, 'shutdown', false);
-}
-
-/**
- * Waits for `work` at most `timeoutMs`; a failure or timeout becomes one warning, never a rejection.
- * `keepAlive` holds the event loop open for the wait (the signal path must not exit before re-raising).
- */
-function bounded(work: () => Promise<void>, timeoutMs: number, what: string, keepAlive: boolean): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    if (!keepAlive) timer.unref();
-  });
-  const finished = Promise.resolve()
-    .then(work)
-    .then(() => 'done' as const);
-  return Promise.race([finished, timeout])
-    .then((outcome) => {
-      if (outcome === 'timeout') {
-        warnOnce(
-          `sdk:${what}-timeout`,
-          `telemetry ${what} did not finish within ${timeoutMs} ms; pending spans may be lost`,
-        );
-      }
-    })
-    .catch((error: unknown) => warnOnce(`sdk:${what}-failed`, `telemetry ${what} failed: ${describeError(error)}`))
-    .finally(() => clearTimeout(timer));
 }

@@ -3,24 +3,22 @@
  * built-in `fetch`. Traced with the package's own decorators (applied by `traceMethods`):
  * `generateFromContext` and `streamFromContext` → `chat`, `generateFromRaw` → `text_completion`.
  */
-import { traceBackend } from '../../../decorators/trace-backend';
-import { traceMethods } from '../../../decorators/trace-methods';
-import { OPERATION_CHAT, OPERATION_TEXT_COMPLETION } from '../../semconv';
+import { OPERATION_CHAT, OPERATION_TEXT_COMPLETION, traceBackend, traceMethods } from 'mellea-telemetry';
 import { jsonSchemaOf } from '../format';
 import { renderMessages, renderPrompt } from '../prompt';
 import type { Action, Backend, GenerateOptions, GenerationContext, ModelOutput, StreamChunk } from '../types';
 import { BackendResponseError } from './errors';
-import { httpClientFor, runPerAction, type HttpBackendOptions, type ModelHttpClient } from './http';
+import { type HttpBackendOptions, httpClientFor, type ModelHttpClient, runPerAction } from './http';
 import {
   arrayField,
   expectObject,
   inBandError,
+  type JsonObject,
   numberField,
   objectField,
   stringField,
-  tokenUsage,
-  type JsonObject,
   type ToolCallingOutput,
+  tokenUsage,
 } from './response';
 
 /** Options of {@link OllamaModelBackend}. */
@@ -60,7 +58,11 @@ export class OllamaModelBackend implements Backend {
   }
 
   /** One chat answer (`POST /api/chat`, `stream: false`) for `action` after the history in `ctx`. */
-  async generateFromContext(action: Action, ctx: GenerationContext, options: GenerateOptions = {}): Promise<ToolCallingOutput> {
+  async generateFromContext(
+    action: Action,
+    ctx: GenerationContext,
+    options: GenerateOptions = {},
+  ): Promise<ToolCallingOutput> {
     const path = '/api/chat';
     const endpoint = this.#http.endpoint(path);
     const request = this.#chatRequest(action, ctx, options, false);
@@ -79,7 +81,11 @@ export class OllamaModelBackend implements Backend {
    * Streams a chat answer (`POST /api/chat`, NDJSON): one chunk per line; the first carries the model, the
    * final `done: true` line the usage and the finish reason (`done_reason`).
    */
-  async *streamFromContext(action: Action, ctx: GenerationContext, options: GenerateOptions = {}): AsyncGenerator<StreamChunk> {
+  async *streamFromContext(
+    action: Action,
+    ctx: GenerationContext,
+    options: GenerateOptions = {},
+  ): AsyncGenerator<StreamChunk> {
     const path = '/api/chat';
     const endpoint = this.#http.endpoint(path);
     const request = this.#chatRequest(action, ctx, options, true);
@@ -113,7 +119,12 @@ export class OllamaModelBackend implements Backend {
   }
 
   /** An `/api/chat` request: the shared fields, the rendered messages, tools when given. */
-  #chatRequest(action: Action, ctx: GenerationContext, options: GenerateOptions, stream: boolean): Record<string, unknown> {
+  #chatRequest(
+    action: Action,
+    ctx: GenerationContext,
+    options: GenerateOptions,
+    stream: boolean,
+  ): Record<string, unknown> {
     const request: Record<string, unknown> = { ...this.#body(options), messages: renderMessages(action, ctx), stream };
     if (options.tools !== undefined && options.tools.length > 0) request['tools'] = options.tools;
     return request;
@@ -136,7 +147,8 @@ export class OllamaModelBackend implements Backend {
   #answer(value: unknown, endpoint: string): JsonObject {
     const body = expectObject(value, endpoint, 'an Ollama answer');
     const error = inBandError(body);
-    if (error !== undefined) throw new BackendResponseError(`${endpoint} reported an error: ${this.#http.redact(error)}`, endpoint);
+    if (error !== undefined)
+      throw new BackendResponseError(`${endpoint} reported an error: ${this.#http.redact(error)}`, endpoint);
     return body;
   }
 }

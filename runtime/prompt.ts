@@ -3,7 +3,7 @@
  * (Instruction, Message, requirement judge prompts) say their messages through `toMessages()`; a
  * `GenerativeSlot` from `@generative` has none, so it is rendered here.
  */
-import { GenerativeSlot } from '../generative-slot';
+import { GenerativeSlot } from 'mellea-telemetry';
 import { jsonSchemaOf } from './format';
 import type { ChatMessage, Component, GenerationContext } from './types';
 

@@ -2,7 +2,7 @@
  * The contracts shared by the session runtime and the backends (issue 4). Kept small on purpose; the runtime
  * modules (session, components, contexts, sampling) and the backends implement them.
  */
-import type { GenerativeSlot } from '../generative-slot';
+import type { GenerativeSlot } from 'mellea-telemetry';
 
 /** One chat message as the backends send it. */
 export interface ChatMessage {

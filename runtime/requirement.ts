@@ -77,7 +77,9 @@ export class ValidationResult {
  * toRequirements(['be brief']); // [Requirement { description: 'be brief' }]
  */
 export function toRequirements(requirements: readonly RequirementLike[]): Requirement[] {
-  return requirements.map((requirement) => (typeof requirement === 'string' ? new Requirement(requirement) : requirement));
+  return requirements.map((requirement) =>
+    typeof requirement === 'string' ? new Requirement(requirement) : requirement,
+  );
 }
 
 /**
@@ -102,5 +104,7 @@ export function toVerdict(verdict: ValidationVerdict): { passed: boolean; reason
   if (verdict !== null && typeof verdict === 'object' && typeof verdict.passed === 'boolean') {
     return { passed: verdict.passed, reason: verdict.reason };
   }
-  throw new TypeError(`a requirement's validation function must return a boolean or { passed, reason }, got ${String(verdict)}`);
+  throw new TypeError(
+    `a requirement's validation function must return a boolean or { passed, reason }, got ${String(verdict)}`,
+  );
 }

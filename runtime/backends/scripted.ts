@@ -3,16 +3,28 @@
  * give it, else by simple rules (see `scripted-rules.ts`), and reports realistic usage so the backend spans
  * look like a real server's. Decorated with this package's `traceBackend` (via `traceMethods`).
  */
-import { backendInfo } from '../../../decorators/backend-info';
-import { traceBackend } from '../../../decorators/trace-backend';
-import { traceMethods } from '../../../decorators/trace-methods';
-import { GenerativeSlot } from '../../generative-slot';
-import { OPERATION_CHAT, OPERATION_TEXT_COMPLETION } from '../../semconv';
+import {
+  backendInfo,
+  GenerativeSlot,
+  OPERATION_CHAT,
+  OPERATION_TEXT_COMPLETION,
+  traceBackend,
+  traceMethods,
+} from 'mellea-telemetry';
 import { Instruction, Message } from '../components';
 import { jsonSchemaOf } from '../format';
 import { actionMessages, renderMessages, renderPrompt } from '../prompt';
 import { Requirement } from '../requirement';
-import type { Action, Backend, ChatMessage, GenerateOptions, GenerationContext, ModelOutput, StreamChunk, TokenUsage } from '../types';
+import type {
+  Action,
+  Backend,
+  ChatMessage,
+  GenerateOptions,
+  GenerationContext,
+  ModelOutput,
+  StreamChunk,
+  TokenUsage,
+} from '../types';
 import { chatReply, hintsFor, judge, valueForSchema } from './scripted-rules';
 
 /**
@@ -88,7 +100,11 @@ export class ScriptedBackend implements Backend {
   }
 
   /** The chat answer as word chunks: id and model on the first, usage and finish reason on the last. */
-  async *streamFromContext(action: Action, ctx: GenerationContext, options?: GenerateOptions): AsyncGenerator<StreamChunk> {
+  async *streamFromContext(
+    action: Action,
+    ctx: GenerationContext,
+    options?: GenerateOptions,
+  ): AsyncGenerator<StreamChunk> {
     const output = this.answer(action, renderMessages(action, ctx), options);
     const pieces = output.value.match(/\S+\s*|\s+/g) ?? [''];
     for (let index = 0; index < pieces.length; index++) {
@@ -125,7 +141,11 @@ export class ScriptedBackend implements Backend {
     if (schema !== undefined) return JSON.stringify(valueForSchema(schema, hints));
     if (action instanceof GenerativeSlot) {
       const task = `${action.name} ${action.description}`.toLowerCase();
-      const answer = task.includes('entit') ? hints.entities.join(', ') : task.includes('sentiment') ? hints.sentiment : `scripted answer for ${action.name}`;
+      const answer = task.includes('entit')
+        ? hints.entities.join(', ')
+        : task.includes('sentiment')
+          ? hints.sentiment
+          : `scripted answer for ${action.name}`;
       return options?.format === undefined ? answer : JSON.stringify(answer);
     }
     if (action instanceof Message) return chatReply(action.content, messages.length - actionMessages(action).length);

@@ -65,7 +65,9 @@ export class RejectionSamplingStrategy implements SamplingStrategy {
   constructor(options: RejectionSamplingOptions = {}) {
     const loopBudget = options.loopBudget ?? 2;
     if (!Number.isInteger(loopBudget) || loopBudget < 1) {
-      throw new RangeError(`RejectionSamplingStrategy loopBudget must be an integer ≥ 1, got ${String(options.loopBudget)}`);
+      throw new RangeError(
+        `RejectionSamplingStrategy loopBudget must be an integer ≥ 1, got ${String(options.loopBudget)}`,
+      );
     }
     this.loopBudget = loopBudget;
   }

@@ -6,10 +6,14 @@
 import type { JsonSchema } from '../format';
 
 const POSITIVE = new Set(
-  'love loved lovely great good excellent amazing wonderful fantastic happy delighted enjoy enjoyed best brilliant perfect nice pleased like liked superb awesome'.split(' '),
+  'love loved lovely great good excellent amazing wonderful fantastic happy delighted enjoy enjoyed best brilliant perfect nice pleased like liked superb awesome'.split(
+    ' ',
+  ),
 );
 const NEGATIVE = new Set(
-  'hate hated terrible awful bad worst poor horrible disappointing disappointed sad angry broken slow rude annoying useless never refund'.split(' '),
+  'hate hated terrible awful bad worst poor horrible disappointing disappointed sad angry broken slow rude annoying useless never refund'.split(
+    ' ',
+  ),
 );
 
 /** `positive`, `negative` or `neutral` by counting sentiment words. */
@@ -22,7 +26,9 @@ export function sentimentOf(text: string): 'positive' | 'negative' | 'neutral' {
   return score > 0 ? 'positive' : score < 0 ? 'negative' : 'neutral';
 }
 
-const NOT_NAMES = new Set('The A An I We It This That They He She You My Our Their But And Or If When Then Yesterday Today Tomorrow'.split(' '));
+const NOT_NAMES = new Set(
+  'The A An I We It This That They He She You My Our Their But And Or If When Then Yesterday Today Tomorrow'.split(' '),
+);
 
 /** Runs of capitalised words (`Ada Lovelace`, `London`), minus sentence starters such as "The". */
 export function entitiesOf(text: string): string[] {
@@ -62,13 +68,17 @@ export function valueForSchema(schema: JsonSchema, hints: AnswerHints, key = '')
   switch (type) {
     case 'object': {
       const properties = (schema['properties'] ?? {}) as Record<string, JsonSchema>;
-      return Object.fromEntries(Object.entries(properties).map(([name, child]) => [name, valueForSchema(child, hints, name)]));
+      return Object.fromEntries(
+        Object.entries(properties).map(([name, child]) => [name, valueForSchema(child, hints, name)]),
+      );
     }
     case 'array': {
       const items = (schema['items'] ?? { type: 'string' }) as JsonSchema;
       const names = hints.entities.length > 0 ? hints.entities : ['none'];
       if (items['type'] === 'object') return names.map((name) => entityObject(items, name, hints.text));
-      return items['type'] === 'string' || items['type'] === undefined ? [...names] : [valueForSchema(items, hints, key)];
+      return items['type'] === 'string' || items['type'] === undefined
+        ? [...names]
+        : [valueForSchema(items, hints, key)];
     }
     case 'number':
       return /confidence|score|probability/i.test(key) ? 0.9 : 1;
@@ -106,7 +116,9 @@ function entityObject(schema: JsonSchema, name: string, text: string): Record<st
 
 function pickOption(options: readonly unknown[], wanted: string, key: string): unknown {
   const lower = wanted.toLowerCase();
-  const match = options.find((option) => typeof option === 'string' && option.toLowerCase().startsWith(lower.slice(0, 3)));
+  const match = options.find(
+    (option) => typeof option === 'string' && option.toLowerCase().startsWith(lower.slice(0, 3)),
+  );
   if (match !== undefined) return match;
   return /sentiment|label/i.test(key) && options.includes('neutral') ? 'neutral' : options[0];
 }
@@ -115,14 +127,17 @@ function pickOption(options: readonly unknown[], wanted: string, key: string): u
 export function judge(requirement: string, output: string): string {
   const text = requirement.toLowerCase();
   const words = output.trim() === '' ? 0 : output.trim().split(/\s+/).length;
-  const limit = /(?:under|fewer than|less than|at most|no more than|maximum of|max(?:imum)?)\s+(\d+)\s+words?/.exec(text);
+  const limit = /(?:under|fewer than|less than|at most|no more than|maximum of|max(?:imum)?)\s+(\d+)\s+words?/.exec(
+    text,
+  );
   if (limit) {
     const max = Number(limit[1]) - (/under|fewer than|less than/.test(limit[0]) ? 1 : 0);
     return words <= max
       ? `Yes. The output has ${words} words, within the limit of ${limit[1]}.`
       : `No. The output has ${words} words, over the limit of ${limit[1]}.`;
   }
-  const mention = /(?:mention|mentions|include|includes|contain|contains|use|uses)\s+(?:the word\s+)?["'“]?([\w-]+)/.exec(text);
+  const mention =
+    /(?:mention|mentions|include|includes|contain|contains|use|uses)\s+(?:the word\s+)?["'“]?([\w-]+)/.exec(text);
   if (mention) {
     const word = mention[1]!;
     return output.toLowerCase().includes(word)
@@ -137,7 +152,9 @@ export function judge(requirement: string, output: string): string {
       : `No. The output does not start with "${word}".`;
   }
   if (/lower ?case/.test(text)) {
-    return output === output.toLowerCase() ? 'Yes. The output is in lower case.' : 'No. The output has capital letters.';
+    return output === output.toLowerCase()
+      ? 'Yes. The output is in lower case.'
+      : 'No. The output has capital letters.';
   }
   return 'Yes. No rule of the scripted judge applies to this requirement, so it accepts.';
 }

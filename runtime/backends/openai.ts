@@ -3,24 +3,22 @@
  * proxy), over Node's built-in `fetch`. Traced with the package's own decorators (applied by `traceMethods`):
  * `generateFromContext` and `streamFromContext` → `chat`, `generateFromRaw` → `text_completion`.
  */
-import { traceBackend } from '../../../decorators/trace-backend';
-import { traceMethods } from '../../../decorators/trace-methods';
-import { OPERATION_CHAT, OPERATION_TEXT_COMPLETION } from '../../semconv';
+import { OPERATION_CHAT, OPERATION_TEXT_COMPLETION, traceBackend, traceMethods } from 'mellea-telemetry';
 import { jsonSchemaOf } from '../format';
-import { renderMessages, renderPrompt, actionMessages } from '../prompt';
+import { actionMessages, renderMessages, renderPrompt } from '../prompt';
 import type { Action, Backend, ChatMessage, GenerateOptions, GenerationContext, StreamChunk } from '../types';
 import { BackendResponseError } from './errors';
-import { httpClientFor, runPerAction, type HttpBackendOptions, type ModelHttpClient } from './http';
+import { type HttpBackendOptions, httpClientFor, type ModelHttpClient, runPerAction } from './http';
 import {
   arrayField,
   expectObject,
   inBandError,
+  type JsonObject,
   numberField,
   objectField,
   stringField,
-  tokenUsage,
-  type JsonObject,
   type ToolCallingOutput,
+  tokenUsage,
 } from './response';
 import { sseData } from './streams';
 
@@ -69,7 +67,11 @@ export class OpenAIBackend implements Backend {
   }
 
   /** One chat completion (`POST /chat/completions`) for `action` after the history in `ctx`. */
-  async generateFromContext(action: Action, ctx: GenerationContext, options: GenerateOptions = {}): Promise<ToolCallingOutput> {
+  async generateFromContext(
+    action: Action,
+    ctx: GenerationContext,
+    options: GenerateOptions = {},
+  ): Promise<ToolCallingOutput> {
     return this.#chat(renderMessages(action, ctx), options, options.signal);
   }
 
@@ -77,18 +79,33 @@ export class OpenAIBackend implements Backend {
    * Streams a chat completion (SSE, `stream_options.include_usage`): one chunk per event; the first carries the
    * response id and model, the finish reason comes with its choice, the usage with the last event.
    */
-  async *streamFromContext(action: Action, ctx: GenerationContext, options: GenerateOptions = {}): AsyncGenerator<StreamChunk> {
+  async *streamFromContext(
+    action: Action,
+    ctx: GenerationContext,
+    options: GenerateOptions = {},
+  ): AsyncGenerator<StreamChunk> {
     const path = '/chat/completions';
     const endpoint = this.#http.endpoint(path);
-    const body = { ...this.#chatBody(renderMessages(action, ctx), options), stream: true, stream_options: { include_usage: true } };
+    const body = {
+      ...this.#chatBody(renderMessages(action, ctx), options),
+      stream: true,
+      stream_options: { include_usage: true },
+    };
     const lines = this.#http.postLines(path, body, 'text/event-stream', options.signal);
     let first = true;
     for await (const data of sseData(lines)) {
       if (data === '[DONE]') return;
-      const event = expectObject(this.#http.parseJson(data, endpoint, 'SSE event'), endpoint, 'a chat.completion.chunk');
+      const event = expectObject(
+        this.#http.parseJson(data, endpoint, 'SSE event'),
+        endpoint,
+        'a chat.completion.chunk',
+      );
       const error = inBandError(event);
       if (error !== undefined) {
-        throw new BackendResponseError(`${endpoint} reported an error in the stream: ${this.#http.redact(error)}`, endpoint);
+        throw new BackendResponseError(
+          `${endpoint} reported an error in the stream: ${this.#http.redact(error)}`,
+          endpoint,
+        );
       }
       yield streamChunkOf(event, first);
       first = false;
@@ -102,14 +119,24 @@ export class OpenAIBackend implements Backend {
    */
   async generateFromRaw(actions: readonly Action[], options: GenerateOptions = {}): Promise<ToolCallingOutput[]> {
     return runPerAction(actions, options.signal, (action, signal) =>
-      this.rawApi === 'chat' ? this.#chat(actionMessages(action), options, signal) : this.#complete(renderPrompt(action), options, signal),
+      this.rawApi === 'chat'
+        ? this.#chat(actionMessages(action), options, signal)
+        : this.#complete(renderPrompt(action), options, signal),
     );
   }
 
-  async #chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal | undefined): Promise<ToolCallingOutput> {
+  async #chat(
+    messages: ChatMessage[],
+    options: GenerateOptions,
+    signal: AbortSignal | undefined,
+  ): Promise<ToolCallingOutput> {
     const path = '/chat/completions';
     const endpoint = this.#http.endpoint(path);
-    const body = expectObject(await this.#http.postJson(path, this.#chatBody(messages, options), signal), endpoint, 'a chat.completion');
+    const body = expectObject(
+      await this.#http.postJson(path, this.#chatBody(messages, options), signal),
+      endpoint,
+      'a chat.completion',
+    );
     const choices = choicesOf(body, endpoint);
     const message = objectField(choices[0], 'message');
     if (message === undefined) throw new BackendResponseError(`${endpoint} sent a choice without a message`, endpoint);
@@ -121,7 +148,11 @@ export class OpenAIBackend implements Backend {
     };
   }
 
-  async #complete(prompt: string, options: GenerateOptions, signal: AbortSignal | undefined): Promise<ToolCallingOutput> {
+  async #complete(
+    prompt: string,
+    options: GenerateOptions,
+    signal: AbortSignal | undefined,
+  ): Promise<ToolCallingOutput> {
     const path = '/completions';
     const endpoint = this.#http.endpoint(path);
     const request = { ...this.#extraBody, model: this.modelId, prompt, ...samplingFields(options) };
@@ -131,10 +162,18 @@ export class OpenAIBackend implements Backend {
   }
 
   #chatBody(messages: ChatMessage[], options: GenerateOptions): Record<string, unknown> {
-    const body: Record<string, unknown> = { ...this.#extraBody, model: this.modelId, messages, ...samplingFields(options) };
+    const body: Record<string, unknown> = {
+      ...this.#extraBody,
+      model: this.modelId,
+      messages,
+      ...samplingFields(options),
+    };
     const schema = options.jsonSchema ?? jsonSchemaOf(options.format);
     if (schema !== undefined) {
-      body['response_format'] = { type: 'json_schema', json_schema: { name: schemaName(schema), schema, strict: this.#strict } };
+      body['response_format'] = {
+        type: 'json_schema',
+        json_schema: { name: schemaName(schema), schema, strict: this.#strict },
+      };
     }
     if (options.tools !== undefined && options.tools.length > 0) body['tools'] = options.tools;
     return body;
@@ -156,7 +195,8 @@ function samplingFields(options: GenerateOptions): Record<string, unknown> {
 
 function choicesOf(body: JsonObject, endpoint: string): JsonObject[] {
   const choices = arrayField(body, 'choices');
-  if (choices === undefined || choices.length === 0) throw new BackendResponseError(`${endpoint} sent no choices`, endpoint);
+  if (choices === undefined || choices.length === 0)
+    throw new BackendResponseError(`${endpoint} sent no choices`, endpoint);
   return choices.map((choice) => expectObject(choice, endpoint, 'a choice'));
 }
 
@@ -164,7 +204,11 @@ function choicesOf(body: JsonObject, endpoint: string): JsonObject[] {
 function resultFields(body: JsonObject, choices: readonly JsonObject[]) {
   const usage = objectField(body, 'usage');
   return {
-    usage: tokenUsage(numberField(usage, 'prompt_tokens'), numberField(usage, 'completion_tokens'), numberField(usage, 'total_tokens')),
+    usage: tokenUsage(
+      numberField(usage, 'prompt_tokens'),
+      numberField(usage, 'completion_tokens'),
+      numberField(usage, 'total_tokens'),
+    ),
     model: stringField(body, 'model'),
     id: stringField(body, 'id'),
     finishReasons: finishReasonsOf(choices),
@@ -172,7 +216,9 @@ function resultFields(body: JsonObject, choices: readonly JsonObject[]) {
 }
 
 function finishReasonsOf(choices: readonly unknown[]): string[] | undefined {
-  const reasons = choices.map((choice) => stringField(choice as JsonObject, 'finish_reason')).filter((reason) => reason !== undefined);
+  const reasons = choices
+    .map((choice) => stringField(choice as JsonObject, 'finish_reason'))
+    .filter((reason) => reason !== undefined);
   return reasons.length > 0 ? reasons : undefined;
 }
 
@@ -185,7 +231,11 @@ function streamChunkOf(event: JsonObject, first: boolean): StreamChunk {
     delta: stringField(objectField(choice, 'delta'), 'content') ?? '',
     id: first ? stringField(event, 'id') : undefined,
     model: first ? stringField(event, 'model') : undefined,
-    usage: tokenUsage(numberField(usage, 'prompt_tokens'), numberField(usage, 'completion_tokens'), numberField(usage, 'total_tokens')),
+    usage: tokenUsage(
+      numberField(usage, 'prompt_tokens'),
+      numberField(usage, 'completion_tokens'),
+      numberField(usage, 'total_tokens'),
+    ),
     finishReasons: finishReasonsOf(choices),
   };
 }

@@ -93,7 +93,8 @@ function standardJsonSchema(format: StandardSchemaLike): JsonSchema | undefined 
     try {
       const converter = (format['~standard'] as { jsonSchema?: { output?: (options: object) => unknown } }).jsonSchema;
       const converted = converter?.output?.({ target: 'draft-2020-12' });
-      if (converted !== null && typeof converted === 'object' && !Array.isArray(converted)) schema = converted as JsonSchema;
+      if (converted !== null && typeof converted === 'object' && !Array.isArray(converted))
+        schema = converted as JsonSchema;
     } catch {
       schema = null;
     }
@@ -156,7 +157,8 @@ export function validateJsonSchema(value: unknown, schema: JsonSchema, path = '$
   const type = schema['type'];
   if (type !== undefined) {
     const types = Array.isArray(type) ? (type as string[]) : [type as string];
-    if (!types.some((t) => hasJsonType(value, t))) issues.push(`${path}: expected ${types.join(' or ')}, got ${jsonTypeOf(value)}`);
+    if (!types.some((t) => hasJsonType(value, t)))
+      issues.push(`${path}: expected ${types.join(' or ')}, got ${jsonTypeOf(value)}`);
   }
   const allowed = schema['enum'];
   if (Array.isArray(allowed) && !allowed.some((option) => deepEqual(option, value))) {
@@ -165,7 +167,8 @@ export function validateJsonSchema(value: unknown, schema: JsonSchema, path = '$
   if ('const' in schema && !deepEqual(schema['const'], value)) {
     issues.push(`${path}: expected ${JSON.stringify(schema['const'])}, got ${JSON.stringify(value)}`);
   }
-  if (typeof value === 'string') checkRange(value.length, schema['minLength'], schema['maxLength'], `${path}: length`, issues);
+  if (typeof value === 'string')
+    checkRange(value.length, schema['minLength'], schema['maxLength'], `${path}: length`, issues);
   if (typeof value === 'number') checkRange(value, schema['minimum'], schema['maximum'], `${path}:`, issues);
   if (Array.isArray(value)) {
     checkRange(value.length, schema['minItems'], schema['maxItems'], `${path}: item count`, issues);
@@ -183,7 +186,8 @@ export function validateJsonSchema(value: unknown, schema: JsonSchema, path = '$
     const failures = branches.filter(isSchema).map((branch) => validateJsonSchema(value, branch, path));
     const passed = failures.filter((branchIssues) => branchIssues.length === 0).length;
     if (key === 'allOf') issues.push(...failures.flat());
-    else if (key === 'anyOf' ? passed === 0 : passed !== 1) issues.push(`${path}: does not match ${key} (${failures.flat().join('; ')})`);
+    else if (key === 'anyOf' ? passed === 0 : passed !== 1)
+      issues.push(`${path}: does not match ${key} (${failures.flat().join('; ')})`);
   }
   return issues;
 }
@@ -191,7 +195,8 @@ export function validateJsonSchema(value: unknown, schema: JsonSchema, path = '$
 function checkObject(value: Record<string, unknown>, schema: JsonSchema, path: string, issues: string[]): void {
   const required = schema['required'];
   if (Array.isArray(required)) {
-    for (const key of required) if (!(String(key) in value)) issues.push(`${path}: missing required property "${String(key)}"`);
+    for (const key of required)
+      if (!(String(key) in value)) issues.push(`${path}: missing required property "${String(key)}"`);
   }
   const properties = isSchema(schema['properties']) ? (schema['properties'] as Record<string, unknown>) : {};
   for (const [key, child] of Object.entries(value)) {

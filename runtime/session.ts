@@ -4,20 +4,25 @@
  * `validateRequirement` → `requirement_validation`, `run` → `session_context`. The session exposes `backend`
  * and `ctx`, which the application conventions read for `mellea.backend` and `mellea.context_size`.
  */
-import { traceApplication } from '../../decorators/trace-application';
-import { traceMethods } from '../../decorators/trace-methods';
-import { GenerativeSlot } from '../generative-slot';
-import { ATTR_MELLEA_HAS_FORMAT, SPAN_AACT, SPAN_REQUIREMENT_VALIDATION, SPAN_SESSION_CONTEXT } from '../semconv';
-import { Instruction, Message, type InstructionOptions } from './components';
-import { ChatContext, SimpleContext, type Context } from './context';
+import {
+  ATTR_MELLEA_HAS_FORMAT,
+  GenerativeSlot,
+  SPAN_AACT,
+  SPAN_REQUIREMENT_VALIDATION,
+  SPAN_SESSION_CONTEXT,
+  traceApplication,
+  traceMethods,
+} from 'mellea-telemetry';
+import { Instruction, type InstructionOptions, Message } from './components';
+import { ChatContext, type Context, SimpleContext } from './context';
 import { jsonSchemaOf, parseFormatted } from './format';
 import {
   parseJudgeAnswer,
+  type Requirement,
+  type RequirementLike,
   toRequirements,
   toVerdict,
   ValidationResult,
-  type Requirement,
-  type RequirementLike,
 } from './requirement';
 import { RejectionSamplingStrategy, type SamplingResult, type SamplingStrategy } from './sampling';
 import type { Action, Backend, GenerateOptions, GenerationContext } from './types';
@@ -102,7 +107,9 @@ export class Session {
    */
   async act<T = unknown>(action: Action, options: SessionActOptions = {}): Promise<ActionResult<T>> {
     const format = declaredFormat(action, options);
-    const requirements = toRequirements(options.requirements ?? (action instanceof Instruction ? action.requirements : []));
+    const requirements = toRequirements(
+      options.requirements ?? (action instanceof Instruction ? action.requirements : []),
+    );
     const strategy = options.strategy ?? this.strategy;
     const ctx = this.ctx;
     const generateOptions = this.generateOptions(options.modelOptions, format);
@@ -148,7 +155,11 @@ export class Session {
    * Checks one requirement: its validation function, or else a judge call to the backend with `judgeCtx` (which
    * ends with the output). Traced as `requirement_validation`.
    */
-  async validateRequirement(requirement: Requirement, output: string, judgeCtx: GenerationContext): Promise<ValidationResult> {
+  async validateRequirement(
+    requirement: Requirement,
+    output: string,
+    judgeCtx: GenerationContext,
+  ): Promise<ValidationResult> {
     if (requirement.validationFn !== undefined) {
       const verdict = toVerdict(await requirement.validationFn(output));
       return new ValidationResult(requirement, verdict.passed, verdict.reason, 'function');
@@ -158,7 +169,11 @@ export class Session {
   }
 
   /** One requirement after another, in order: the spans then read in the order the requirements were given. */
-  private async checkAll(requirements: readonly Requirement[], output: string, judgeCtx: GenerationContext): Promise<ValidationResult[]> {
+  private async checkAll(
+    requirements: readonly Requirement[],
+    output: string,
+    judgeCtx: GenerationContext,
+  ): Promise<ValidationResult[]> {
     const results: ValidationResult[] = [];
     for (const requirement of requirements) results.push(await this.validateRequirement(requirement, output, judgeCtx));
     return results;
@@ -180,14 +195,17 @@ traceMethods(Session, {
   run: traceApplication(SPAN_SESSION_CONTEXT),
   // mellea.has_format also counts a format the action declares itself (an Instruction's or a slot's).
   act: traceApplication(SPAN_AACT, {
-    attributes: (_session, [action, options]) => ({ [ATTR_MELLEA_HAS_FORMAT]: declaredFormat(action, options) !== undefined }),
+    attributes: (_session, [action, options]) => ({
+      [ATTR_MELLEA_HAS_FORMAT]: declaredFormat(action, options) !== undefined,
+    }),
   }),
   validateRequirement: traceApplication(SPAN_REQUIREMENT_VALIDATION),
 });
 
 /** The act's format: the option, else the format the GenerativeSlot or Instruction declares. */
 function declaredFormat(action: unknown, options: SessionActOptions | undefined): unknown {
-  const format = options?.format ?? (action instanceof GenerativeSlot || action instanceof Instruction ? action.format : undefined);
+  const format =
+    options?.format ?? (action instanceof GenerativeSlot || action instanceof Instruction ? action.format : undefined);
   return format === null ? undefined : format;
 }
 

@@ -40,7 +40,11 @@ export function arrayField(object: JsonObject | undefined, key: string): readonl
 }
 
 /** Usage from input/output counts (total = input + output unless the server said otherwise). */
-export function tokenUsage(input: number | undefined, output: number | undefined, total?: number): TokenUsage | undefined {
+export function tokenUsage(
+  input: number | undefined,
+  output: number | undefined,
+  total?: number,
+): TokenUsage | undefined {
   if (input === undefined && output === undefined) return undefined;
   const inputTokens = input ?? 0;
   const outputTokens = output ?? 0;

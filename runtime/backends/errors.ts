@@ -31,7 +31,12 @@ export class BackendHttpError extends BackendError {
   /** For 429/503: the server's `Retry-After`, in seconds, when it sent one. */
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(endpoint: string, status: number, serverMessage: string | undefined, retryAfterSeconds: number | undefined) {
+  constructor(
+    endpoint: string,
+    status: number,
+    serverMessage: string | undefined,
+    retryAfterSeconds: number | undefined,
+  ) {
     const retry = retryAfterSeconds === undefined ? '' : ` (retry after ${retryAfterSeconds} s)`;
     const detail = serverMessage === undefined ? '' : `: ${serverMessage}`;
     super(`${endpoint} answered HTTP ${status}${detail}${retry}`, endpoint);

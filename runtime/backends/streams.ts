@@ -26,7 +26,10 @@ export async function* readLines(body: ReadableStream<Uint8Array>, endpoint: str
       }
       buffer = buffer.slice(start);
       if (buffer.length > MAX_LINE_CHARS) {
-        throw new BackendResponseError(`${endpoint} streamed a line longer than ${MAX_LINE_CHARS} characters`, endpoint);
+        throw new BackendResponseError(
+          `${endpoint} streamed a line longer than ${MAX_LINE_CHARS} characters`,
+          endpoint,
+        );
       }
     }
     finished = true;

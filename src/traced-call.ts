@@ -1,0 +1,145 @@
+/**
+ * One open span: its recipe, the attributes it collects, and ending it exactly once — successfully, with a
+ * stream's collected attributes, or as failed (exception event, ERROR status, `error.type`).
+ */
+import { type Context, type Span, type SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { type AttributeMap, toAttributeValue } from './coerce';
+import { ATTR_ERROR_TYPE } from './semconv';
+import type { TraceScope } from './state';
+import { describeError, warnOnce } from './warnings';
+
+/** How one decorated method turns a call into a span. Built once per decorated method. */
+export interface SpanRecipe {
+  readonly scope: TraceScope;
+  readonly kind: SpanKind;
+  /** Used in warnings: `Class.method` is not known at decoration time in every dialect, so the method name. */
+  readonly label: string;
+  /** The span name for this call (backend spans may infer their operation from the arguments). */
+  spanName(args: ArrayLike<unknown>): string;
+  /** Writes the attributes known at the start of the call. Only called for recording spans. */
+  startAttributes(self: unknown, args: ArrayLike<unknown>, out: AttributeMap): void;
+  /** Writes the attributes taken from the call's result. Only called for recording spans. */
+  resultAttributes?(result: unknown, self: unknown, args: ArrayLike<unknown>, out: AttributeMap): void;
+  /** Writes the attributes taken from one chunk of a streamed result; later chunks overwrite earlier ones. */
+  chunkAttributes?(chunk: unknown, self: unknown, args: ArrayLike<unknown>, out: AttributeMap): void;
+}
+
+/** One open span and what is needed to end it exactly once. */
+export class TracedCall {
+  readonly recording: boolean;
+  private ended = false;
+
+  constructor(
+    readonly span: Span,
+    readonly recipe: SpanRecipe,
+    readonly self: unknown,
+    readonly args: ArrayLike<unknown>,
+    /** The context in which the span is active. */
+    readonly context: Context,
+  ) {
+    this.recording = span.isRecording();
+  }
+
+  /** Records the start attributes; a throwing extractor costs its attributes, nothing more. */
+  recordStart(): void {
+    const out: AttributeMap = {};
+    try {
+      this.recipe.startAttributes(this.self, this.args, out);
+    } catch (error) {
+      this.warnExtractor(error);
+    }
+    this.setAttributes(out);
+  }
+
+  private recordResult(result: unknown): void {
+    const writer = this.recipe.resultAttributes;
+    if (writer === undefined) return;
+    const out: AttributeMap = {};
+    try {
+      writer.call(this.recipe, result, this.self, this.args, out);
+    } catch (error) {
+      this.warnExtractor(error);
+    }
+    this.setAttributes(out);
+  }
+
+  /** Collects a stream chunk's attributes into `into` (later chunks overwrite earlier ones). */
+  recordChunk(chunk: unknown, into: AttributeMap): void {
+    try {
+      this.recipe.chunkAttributes?.(chunk, this.self, this.args, into);
+    } catch (error) {
+      this.warnExtractor(error);
+    }
+  }
+
+  private warnExtractor(error: unknown): void {
+    warnOnce(
+      `extractor:${this.recipe.label}`,
+      `an attribute extractor for ${this.recipe.label} threw; its attributes are left out: ${describeError(error)}`,
+    );
+  }
+
+  /** Sets already-collected attributes (coerced; undefined/null skipped). */
+  setAttributes(attributes: AttributeMap): void {
+    for (const key in attributes) {
+      const value = toAttributeValue(attributes[key]);
+      if (value !== undefined) this.span.setAttribute(key, value);
+    }
+  }
+
+  /** Ends the span successfully, first recording the result's attributes. */
+  succeed(result: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.recording) this.recordResult(result);
+    this.end();
+  }
+
+  /** Ends the span after a stream finished, with the attributes its chunks carried. */
+  succeedWith(attributes: AttributeMap | undefined): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.recording && attributes !== undefined) this.setAttributes(attributes);
+    this.end();
+  }
+
+  /** Ends the span as failed: exception event, ERROR status, `error.type` = the error's class name. */
+  fail(error: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.recording) {
+      try {
+        this.span.recordException(error instanceof Error ? error : describeError(error));
+        this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+        this.span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+      } catch (recordError) {
+        warnOnce(
+          `span:error:${this.recipe.label}`,
+          `could not record an error on a span: ${describeError(recordError)}`,
+        );
+      }
+    }
+    this.end();
+  }
+
+  private end(): void {
+    try {
+      this.span.end();
+    } catch (error) {
+      warnOnce(`span:end:${this.recipe.label}`, `could not end a span: ${describeError(error)}`);
+    }
+  }
+}
+
+function errorType(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === 'string' && name !== '') return name;
+  }
+  return '_OTHER';
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return describeError(error);
+}
