@@ -1,19 +1,49 @@
 /**
- * Environment → one frozen {@link TelemetryConfig}. Every setting is parsed here and nowhere else; the SDK side
- * (src/sdk/) only reads the resulting object.
+ * Options from code + environment → one frozen {@link TelemetryConfig}. Every setting is parsed here and nowhere
+ * else; the SDK side (src/sdk/) only reads the resulting object.
  *
  * Precedence, for every setting (highest first):
- *   1. explicit options of `configureTelemetry()` (tracerProvider, application, backend, flushOnExit, flushTimeoutMs)
+ *   1. the option of `configureTelemetry()` ({@link TelemetryOverrides}; validated by src/config-options.ts — a
+ *      bad option is a programming error and throws a TypeError/RangeError naming it). `otlpHeaders` and
+ *      `resourceAttributes` are merged per key over the environment's; every other option replaces its variable.
  *   2. the signal-specific variable (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `_TRACES_HEADERS`, `_TRACES_TIMEOUT`,
- *      `_TRACES_PROTOCOL`)
+ *      `_TRACES_PROTOCOL`) — when it is set AND valid; a malformed one falls back to the general variable, as the
+ *      OTLP exporter specification says
  *   3. the general variable (`OTEL_EXPORTER_OTLP_ENDPOINT`, `_HEADERS`, `_TIMEOUT`, `_PROTOCOL`); for
  *      `service.name`: `OTEL_SERVICE_NAME` before the `service.name` entry of `OTEL_RESOURCE_ATTRIBUTES`
  *   4. the default listed in {@link DEFAULTS}.
- * A malformed value never throws: it gets one warning naming the variable and the value used instead (header
- * values are never printed — they usually carry API keys).
+ * A malformed environment value never throws: it gets one warning naming the variable and the value used instead.
+ * A whole number outside {@link BOUNDS} is clamped to the nearest bound, with one warning. Header values are never
+ * printed (they usually carry API keys); URLs are printed without userinfo and query string (src/printable-url.ts).
+ *
+ * Adding a setting: a field in {@link TelemetryConfig}, its option in {@link TelemetryOverrides}, its check in
+ * src/config-options.ts (the compiler insists), its variable in {@link ENV}, one line in `readTelemetryConfig`.
  */
+import { checkTelemetryOverrides } from './config-options';
+import { headerProblem, quoteKey } from './header-rules';
+import { printableUrl } from './printable-url';
 import { ATTR_SERVICE_NAME } from './semconv';
+import {
+  BOUNDS,
+  isHttpUrl,
+  type OtlpProtocol,
+  PROTOCOLS,
+  SAMPLERS,
+  type SamplerName,
+  type SettingBounds,
+} from './setting-rules';
 import { warnOnce } from './warnings';
+
+export {
+  BOUNDS,
+  isHttpUrl,
+  MAX_TIMER_MS,
+  type OtlpProtocol,
+  PROTOCOLS,
+  SAMPLERS,
+  type SamplerName,
+  type SettingBounds,
+} from './setting-rules';
 
 /** The environment variables this package reads. */
 export const ENV = {
@@ -41,6 +71,7 @@ export const ENV = {
   bspMaxExportBatchSize: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
 } as const;
 
+/** The `service.name` used when neither an option nor the environment names the service. */
 export const DEFAULT_SERVICE_NAME = 'mellea';
 
 /** Defaults of the numeric and enumerated settings (OpenTelemetry's, except the flush bound). */
@@ -56,27 +87,6 @@ export const DEFAULTS = {
   flushTimeoutMs: 5_000,
 } as const;
 
-/** OTLP transports this package can export with. */
-export type OtlpProtocol = 'grpc' | 'http/protobuf';
-const PROTOCOLS: readonly OtlpProtocol[] = ['grpc', 'http/protobuf'];
-
-/** `OTEL_TRACES_SAMPLER` values this package understands (the OpenTelemetry SDK's built-in samplers). */
-export type SamplerName =
-  | 'always_on'
-  | 'always_off'
-  | 'traceidratio'
-  | 'parentbased_always_on'
-  | 'parentbased_always_off'
-  | 'parentbased_traceidratio';
-const SAMPLERS: readonly SamplerName[] = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-];
-
 /** Batch span processor settings (`OTEL_BSP_*`). */
 export interface BatchSettings {
   readonly scheduledDelayMillis: number;
@@ -85,7 +95,7 @@ export interface BatchSettings {
   readonly maxExportBatchSize: number;
 }
 
-/** The telemetry configuration, read from the environment once and frozen. */
+/** The telemetry configuration, read from the environment (and the options in code) once, and frozen. */
 export interface TelemetryConfig {
   /** `MELLEA_TRACE_APPLICATION`: application spans (`mellea.application`). Default false. */
   readonly application: boolean;
@@ -96,8 +106,9 @@ export interface TelemetryConfig {
   /** `MELLEA_TRACE_CONTENT`: record the `response` attribute. Default true. */
   readonly content: boolean;
   /**
-   * The URL spans are exported to: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as is, else `OTEL_EXPORTER_OTLP_ENDPOINT`
-   * (with `/v1/traces` appended for `http/protobuf`, as the OTLP specification says). Unset: no OTLP export.
+   * The URL spans are exported to: the `otlpEndpoint` option or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as is, else
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` (with `/v1/traces` appended for `http/protobuf`, as the OTLP specification says).
+   * Unset: no OTLP export. Shown without userinfo and query string (the exporter gets the full URL).
    */
   readonly otlpEndpoint: string | undefined;
   /** `OTEL_SERVICE_NAME`: the `service.name` resource attribute. Default `mellea`. */
@@ -120,11 +131,47 @@ export interface TelemetryConfig {
   readonly flushTimeoutMs: number;
 }
 
-/** Settings given in code; they take precedence over the environment. */
+/**
+ * Settings given in code (`configureTelemetry({...})`); each takes precedence over its environment variable.
+ * Leave one out (or `undefined`) to use the environment, then the default.
+ */
 export interface TelemetryOverrides {
+  /** Application spans (`mellea.application`). Environment: `MELLEA_TRACE_APPLICATION`. */
   application?: boolean;
+  /** Backend spans (`mellea.backend`). Environment: `MELLEA_TRACE_BACKEND`. */
   backend?: boolean;
+  /** Print each finished span to stdout. Environment: `MELLEA_TRACE_CONSOLE`. */
+  console?: boolean;
+  /** Record the `response` attribute. Environment: `MELLEA_TRACE_CONTENT`. */
+  content?: boolean;
+  /** `service.name` of every span. Environment: `OTEL_SERVICE_NAME`. */
+  serviceName?: string;
+  /**
+   * More resource attributes, merged over `OTEL_RESOURCE_ATTRIBUTES` (an option wins per key). `service.name` is
+   * not allowed here: use `serviceName`.
+   */
+  resourceAttributes?: Readonly<Record<string, string>>;
+  /**
+   * The full OTLP URL, used as is (nothing appended, as `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`); `null` turns OTLP
+   * export off whatever the environment says. Environment: `OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT`.
+   */
+  otlpEndpoint?: string | null;
+  /** `grpc` or `http/protobuf`. Environment: `OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL`. */
+  otlpProtocol?: OtlpProtocol;
+  /** Headers of every export, merged over the environment's (an option wins per key). */
+  otlpHeaders?: Readonly<Record<string, string>>;
+  /** How long one export may take, ms. Environment: `OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT`. */
+  otlpTimeoutMs?: number;
+  /**
+   * The sampler, by name or with its ratio (`{ name: 'traceidratio', ratio: 0.1 }`; a ratio only with the
+   * `*traceidratio` samplers). Environment: `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`.
+   */
+  sampler?: SamplerName | { readonly name: SamplerName; readonly ratio?: number };
+  /** Batch processor settings; each field left out comes from `OTEL_BSP_*`. */
+  batch?: Partial<BatchSettings>;
+  /** Flush pending spans on `beforeExit`, SIGINT and SIGTERM. Environment: `MELLEA_TRACE_FLUSH_ON_EXIT`. */
   flushOnExit?: boolean;
+  /** Upper bound (ms) of a flush or shutdown. Environment: `MELLEA_TRACE_FLUSH_TIMEOUT`. */
   flushTimeoutMs?: number;
 }
 
@@ -137,6 +184,9 @@ const quote = (raw: string): string => JSON.stringify(raw.slice(0, 200));
 /**
  * Parses a boolean environment variable: `true`/`1`/`yes` (any case, spaces ignored) are true;
  * `false`/`0`/`no`/empty are false; unset gives `fallback`; anything else is false plus one warning.
+ *
+ * @example
+ * parseBooleanEnv({ MELLEA_TRACE_CONSOLE: 'Yes' }, 'MELLEA_TRACE_CONSOLE', false); // true
  */
 export function parseBooleanEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name];
@@ -152,64 +202,96 @@ export function parseBooleanEnv(env: NodeJS.ProcessEnv, name: string, fallback: 
   return false;
 }
 
-/** The first of `names` that is set to a non-blank value, with its name. */
-function firstSet(env: NodeJS.ProcessEnv, names: readonly string[]): { name: string; raw: string } | undefined {
+/** How one setting is read from its variables. */
+interface Reading<T> {
+  /** The value of a set variable, or undefined when it is malformed. */
+  parse(raw: string, name: string): T | undefined;
+  /** What a malformed value should have been, for the warning: `is not …`. */
+  expected: string;
+  /** How the value used is shown in the warning. */
+  show?: (value: T) => string;
+  /** How a malformed raw value is quoted (URLs lose their credentials first). */
+  quoteRaw?: (raw: string) => string;
+}
+
+/**
+ * The value of the first of `names` that is set and valid, else `fallback`. Each malformed one gets one warning
+ * naming it and the value used instead — the signal-specific variable falls back to the general one.
+ */
+function resolve<T>(env: NodeJS.ProcessEnv, names: readonly string[], reading: Reading<T>, fallback: T): T {
+  const rejected: { name: string; raw: string }[] = [];
+  let value = fallback;
+  let source: string | undefined;
   for (const name of names) {
     const raw = env[name]?.trim();
-    if (raw) return { name, raw };
+    if (!raw) continue;
+    const parsed = reading.parse(raw, name);
+    if (parsed !== undefined) {
+      value = parsed;
+      source = name;
+      break;
+    }
+    rejected.push({ name, raw });
   }
-  return undefined;
-}
-
-/** A whole number of milliseconds ≥ `min`; anything else warns and gives `fallback`. */
-function parseInteger(env: NodeJS.ProcessEnv, names: readonly string[], fallback: number, min: number): number {
-  const found = firstSet(env, names);
-  if (found === undefined) return fallback;
-  const value = Number(found.raw);
-  if (Number.isInteger(value) && value >= min) return value;
-  warnOnce(
-    `${found.name}:invalid`,
-    `${found.name}=${quote(found.raw)} is not a whole number ≥ ${min}. Using ${fallback}.`,
-  );
-  return fallback;
-}
-
-function parseProtocol(env: NodeJS.ProcessEnv): OtlpProtocol {
-  const found = firstSet(env, [ENV.otlpTracesProtocol, ENV.otlpProtocol]);
-  if (found === undefined) return DEFAULTS.otlpProtocol;
-  const value = found.raw.toLowerCase();
-  if ((PROTOCOLS as readonly string[]).includes(value)) return value as OtlpProtocol;
-  warnOnce(
-    `${found.name}:invalid`,
-    `${found.name}=${quote(found.raw)} is not supported (supported: ${PROTOCOLS.join(', ')}). Using ${DEFAULTS.otlpProtocol}.`,
-  );
-  return DEFAULTS.otlpProtocol;
-}
-
-function isHttpUrl(raw: string): boolean {
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
+  const show = reading.show ?? String;
+  const quoteRaw = reading.quoteRaw ?? quote;
+  for (const { name, raw } of rejected) {
+    warnOnce(
+      `${name}:invalid`,
+      `${name}=${quoteRaw(raw)} is not ${reading.expected}. Using ${show(value)}${source ? ` (from ${source})` : ''}.`,
+    );
   }
+  return value;
 }
+
+/**
+ * A whole number within `bounds`. Not a whole number (or negative): malformed. Outside the bounds: the nearest
+ * bound, with one warning naming the variable and the value used.
+ */
+function wholeNumber(bounds: SettingBounds): Reading<number> {
+  return {
+    expected: `a whole number of ${bounds.unit} (${bounds.min}–${bounds.max})`,
+    parse(raw, name) {
+      const value = Number(raw);
+      if (!(Number.isInteger(value) || value === Number.POSITIVE_INFINITY) || value < 0) return undefined;
+      const used = Math.min(Math.max(value, bounds.min), bounds.max);
+      if (used !== value) {
+        const side = value > bounds.max ? `above the maximum ${bounds.max}` : `below the minimum ${bounds.min}`;
+        warnOnce(`${name}:bounds`, `${name}=${quote(raw)} is ${side} ${bounds.unit}. Using ${used}.`);
+      }
+      return used;
+    },
+  };
+}
+
+function oneOf<T extends string>(values: readonly T[]): Reading<T> {
+  return {
+    expected: `supported (supported: ${values.join(', ')})`,
+    parse: (raw) => {
+      const value = raw.toLowerCase();
+      return (values as readonly string[]).includes(value) ? (value as T) : undefined;
+    },
+  };
+}
+
+const NO_ENDPOINT = 'no endpoint: OTLP export is off';
 
 function parseEndpoint(env: NodeJS.ProcessEnv, protocol: OtlpProtocol): string | undefined {
-  const found = firstSet(env, [ENV.otlpTracesEndpoint, ENV.otlpEndpoint]);
-  if (found === undefined) return undefined;
-  if (!isHttpUrl(found.raw)) {
-    warnOnce(
-      `${found.name}:invalid`,
-      `${found.name}=${quote(found.raw)} is not an http(s) URL (for example http://localhost:4317). ` +
-        `Using no endpoint: OTLP export is off.`,
-    );
-    return undefined;
-  }
-  // The general endpoint is a base URL; for OTLP/HTTP the signal path is appended (OTLP exporter specification).
-  if (protocol === 'http/protobuf' && found.name === ENV.otlpEndpoint)
-    return `${found.raw.replace(/\/+$/, '')}/v1/traces`;
-  return found.raw;
+  return resolve<string | undefined>(
+    env,
+    [ENV.otlpTracesEndpoint, ENV.otlpEndpoint],
+    {
+      expected: 'an http(s) URL (for example http://localhost:4317)',
+      parse(raw, name) {
+        if (!isHttpUrl(raw)) return undefined;
+        // The general endpoint is a base URL; for OTLP/HTTP the signal path is appended (OTLP exporter spec).
+        return protocol === 'http/protobuf' && name === ENV.otlpEndpoint ? `${raw.replace(/\/+$/, '')}/v1/traces` : raw;
+      },
+      show: (url) => (url === undefined ? NO_ENDPOINT : printableUrl(url)),
+      quoteRaw: (raw) => quote(printableUrl(raw)),
+    },
+    undefined,
+  );
 }
 
 const REDACTED_VIEW = Symbol.for('nodejs.util.inspect.custom');
@@ -256,40 +338,60 @@ function parseKeyValueList(env: NodeJS.ProcessEnv, name: string, secret: boolean
   }
 }
 
-function parseSampler(env: NodeJS.ProcessEnv): TelemetryConfig['sampler'] {
-  let name: SamplerName = DEFAULTS.sampler;
-  const found = firstSet(env, [ENV.sampler]);
-  if (found !== undefined) {
-    const value = found.raw.toLowerCase();
-    if ((SAMPLERS as readonly string[]).includes(value)) name = value as SamplerName;
-    else {
-      warnOnce(
-        `${ENV.sampler}:invalid`,
-        `${ENV.sampler}=${quote(found.raw)} is not supported (supported: ${SAMPLERS.join(', ')}). Using ${DEFAULTS.sampler}.`,
-      );
-    }
+/**
+ * One header list of the environment, without the headers an export cannot carry: each of those is left out
+ * with one warning naming the variable and the header KEY (never the value). Export stays on.
+ */
+function parseHeaderList(env: NodeJS.ProcessEnv, name: string, protocol: OtlpProtocol): Record<string, string> {
+  const headers: Record<string, string> = {};
+  parseKeyValueList(env, name, true, headers);
+  for (const [key, value] of Object.entries(headers)) {
+    const problem = headerProblem(key, value, protocol);
+    if (problem === undefined) continue;
+    delete headers[key];
+    warnOnce(
+      `${name}:header:${key}`,
+      `${name}: header ${quoteKey(key)} ${problem}; it is left out of the ${protocol} export (the other headers ` +
+        `are sent${name === ENV.otlpTracesHeaders ? `, and ${ENV.otlpHeaders}'s value for it, if any` : ''}).`,
+    );
   }
-  let ratio: number = DEFAULTS.samplerRatio;
-  const arg = firstSet(env, [ENV.samplerArg]);
-  if (arg !== undefined && name.endsWith('traceidratio')) {
-    const value = Number(arg.raw);
-    if (Number.isFinite(value) && value >= 0 && value <= 1) ratio = value;
-    else {
-      warnOnce(
-        `${ENV.samplerArg}:invalid`,
-        `${ENV.samplerArg}=${quote(arg.raw)} is not a ratio between 0 and 1. Using ${DEFAULTS.samplerRatio}.`,
-      );
-    }
-  }
-  return Object.freeze({ name, ratio });
+  return headers;
 }
 
-function parseBatch(env: NodeJS.ProcessEnv): BatchSettings {
-  const maxQueueSize = parseInteger(env, [ENV.bspMaxQueueSize], DEFAULTS.maxQueueSize, 1);
-  let maxExportBatchSize = parseInteger(env, [ENV.bspMaxExportBatchSize], DEFAULTS.maxExportBatchSize, 1);
+function parseSampler(env: NodeJS.ProcessEnv): TelemetryConfig['sampler'] {
+  const name = resolve(env, [ENV.sampler], oneOf(SAMPLERS), DEFAULTS.sampler as SamplerName);
+  const ratio = name.endsWith('traceidratio')
+    ? resolve<number>(
+        env,
+        [ENV.samplerArg],
+        {
+          expected: 'a ratio between 0 and 1',
+          parse: (raw) => {
+            const value = Number(raw);
+            return Number.isFinite(value) && value >= 0 && value <= 1 ? value : undefined;
+          },
+        },
+        DEFAULTS.samplerRatio,
+      )
+    : DEFAULTS.samplerRatio;
+  return { name, ratio };
+}
+
+function samplerOption(option: TelemetryOverrides['sampler']): TelemetryConfig['sampler'] | undefined {
+  if (option === undefined) return undefined;
+  if (typeof option === 'string') return { name: option, ratio: DEFAULTS.samplerRatio };
+  return { name: option.name, ratio: option.ratio ?? DEFAULTS.samplerRatio };
+}
+
+function parseBatch(env: NodeJS.ProcessEnv, option: Partial<BatchSettings> = {}): BatchSettings {
+  const read = (key: keyof BatchSettings, name: string): number =>
+    option[key] ?? resolve(env, [name], wholeNumber(BOUNDS[key]), DEFAULTS[key]);
+  const maxQueueSize = read('maxQueueSize', ENV.bspMaxQueueSize);
+  let maxExportBatchSize = read('maxExportBatchSize', ENV.bspMaxExportBatchSize);
   if (maxExportBatchSize > maxQueueSize) {
-    // Only a warning when the user set the batch size; the default simply follows a small queue.
-    if (env[ENV.bspMaxExportBatchSize]?.trim()) {
+    // Only a warning when the user set the batch size; the default simply follows a small queue. (Both given as
+    // options is rejected by the option checks.)
+    if (option.maxExportBatchSize !== undefined || env[ENV.bspMaxExportBatchSize]?.trim()) {
       warnOnce(
         `${ENV.bspMaxExportBatchSize}:invalid`,
         `${ENV.bspMaxExportBatchSize}=${maxExportBatchSize} is larger than ${ENV.bspMaxQueueSize}=${maxQueueSize}. ` +
@@ -299,46 +401,76 @@ function parseBatch(env: NodeJS.ProcessEnv): BatchSettings {
     maxExportBatchSize = maxQueueSize;
   }
   return Object.freeze({
-    scheduledDelayMillis: parseInteger(env, [ENV.bspScheduleDelay], DEFAULTS.scheduledDelayMillis, 0),
-    exportTimeoutMillis: parseInteger(env, [ENV.bspExportTimeout], DEFAULTS.exportTimeoutMillis, 1),
+    scheduledDelayMillis: read('scheduledDelayMillis', ENV.bspScheduleDelay),
+    exportTimeoutMillis: read('exportTimeoutMillis', ENV.bspExportTimeout),
     maxQueueSize,
     maxExportBatchSize,
   });
 }
 
+/** The full export URL of each config (with userinfo and query), kept out of the object the application sees. */
+const exportUrls = new WeakMap<TelemetryConfig, string>();
+
+/**
+ * `config` as the SDK side needs it: `otlpEndpoint` the full URL the exporter sends to, userinfo and query string
+ * included. Internal (src/sdk/ only): never hand the result to the application.
+ */
+export function exporterConfig(config: TelemetryConfig): TelemetryConfig {
+  const url = exportUrls.get(config);
+  return url === undefined || url === config.otlpEndpoint ? config : Object.freeze({ ...config, otlpEndpoint: url });
+}
+
 /**
  * Reads the configuration from an environment (default: `process.env`), with `overrides` from code taking
- * precedence. Pure apart from warnings; the result is frozen.
+ * precedence (see the module comment for the whole order). Pure apart from warnings; the result is frozen.
+ * Throws a TypeError or RangeError naming the option when an override is invalid; an environment value only warns.
  *
  * @example
  * readTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' }).otlpEndpoint; // 'http://collector:4317'
+ * readTelemetryConfig({ MELLEA_TRACE_CONSOLE: 'false' }, { console: true }).console;        // true
  */
 export function readTelemetryConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: TelemetryOverrides = {},
 ): TelemetryConfig {
-  const otlpProtocol = parseProtocol(env);
-  const otlpHeaders: Record<string, string> = {};
-  parseKeyValueList(env, ENV.otlpHeaders, true, otlpHeaders);
-  parseKeyValueList(env, ENV.otlpTracesHeaders, true, otlpHeaders);
+  checkTelemetryOverrides(overrides);
+  const otlpProtocol =
+    overrides.otlpProtocol ??
+    resolve(env, [ENV.otlpTracesProtocol, ENV.otlpProtocol], oneOf(PROTOCOLS), DEFAULTS.otlpProtocol as OtlpProtocol);
+  const otlpHeaders = {
+    ...parseHeaderList(env, ENV.otlpHeaders, otlpProtocol),
+    ...parseHeaderList(env, ENV.otlpTracesHeaders, otlpProtocol),
+    ...overrides.otlpHeaders,
+  };
   const resourceAttributes: Record<string, string> = {};
   parseKeyValueList(env, ENV.resourceAttributes, false, resourceAttributes);
-  const serviceName = env[ENV.serviceName]?.trim() || resourceAttributes[ATTR_SERVICE_NAME] || DEFAULT_SERVICE_NAME;
+  const serviceName =
+    overrides.serviceName ??
+    (env[ENV.serviceName]?.trim() || resourceAttributes[ATTR_SERVICE_NAME] || DEFAULT_SERVICE_NAME);
   delete resourceAttributes[ATTR_SERVICE_NAME];
-  return Object.freeze({
+  Object.assign(resourceAttributes, overrides.resourceAttributes);
+  const exportUrl =
+    overrides.otlpEndpoint === null ? undefined : (overrides.otlpEndpoint ?? parseEndpoint(env, otlpProtocol));
+  const config: TelemetryConfig = Object.freeze({
     application: overrides.application ?? parseBooleanEnv(env, ENV.application, false),
     backend: overrides.backend ?? parseBooleanEnv(env, ENV.backend, false),
-    console: parseBooleanEnv(env, ENV.console, false),
-    content: parseBooleanEnv(env, ENV.content, true),
-    otlpEndpoint: parseEndpoint(env, otlpProtocol),
+    console: overrides.console ?? parseBooleanEnv(env, ENV.console, false),
+    content: overrides.content ?? parseBooleanEnv(env, ENV.content, true),
+    otlpEndpoint: exportUrl === undefined ? undefined : printableUrl(exportUrl),
     serviceName,
     otlpProtocol,
     otlpHeaders: redactedHeaders(otlpHeaders),
-    otlpTimeoutMs: parseInteger(env, [ENV.otlpTracesTimeout, ENV.otlpTimeout], DEFAULTS.otlpTimeoutMs, 1),
+    otlpTimeoutMs:
+      overrides.otlpTimeoutMs ??
+      resolve(env, [ENV.otlpTracesTimeout, ENV.otlpTimeout], wholeNumber(BOUNDS.otlpTimeoutMs), DEFAULTS.otlpTimeoutMs),
     resourceAttributes: Object.freeze(resourceAttributes),
-    sampler: parseSampler(env),
-    batch: parseBatch(env),
+    sampler: Object.freeze(samplerOption(overrides.sampler) ?? parseSampler(env)),
+    batch: parseBatch(env, overrides.batch),
     flushOnExit: overrides.flushOnExit ?? parseBooleanEnv(env, ENV.flushOnExit, true),
-    flushTimeoutMs: overrides.flushTimeoutMs ?? parseInteger(env, [ENV.flushTimeout], DEFAULTS.flushTimeoutMs, 1),
+    flushTimeoutMs:
+      overrides.flushTimeoutMs ??
+      resolve(env, [ENV.flushTimeout], wholeNumber(BOUNDS.flushTimeoutMs), DEFAULTS.flushTimeoutMs),
   });
+  if (exportUrl !== undefined) exportUrls.set(config, exportUrl);
+  return config;
 }

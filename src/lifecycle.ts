@@ -4,18 +4,33 @@
  */
 import type { TracerProvider } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { readTelemetryConfig, type TelemetryConfig, type TelemetryOverrides } from './config';
+import { ENV, exporterConfig, readTelemetryConfig, type TelemetryConfig, type TelemetryOverrides } from './config';
+import { OVERRIDE_NAMES } from './config-options';
 import { ensureContextManager, releaseContextManager } from './sdk/context-manager';
 import type { ExportStats } from './sdk/export-guard';
 import { applicationPipeline, bounded, type Pipeline, sdkPipeline } from './sdk/pipeline';
 import { APPLICATION_TRACER_NAME, BACKEND_TRACER_NAME } from './semconv';
 import { state } from './state';
 import { VERSION } from './version';
-import { resetWarnings } from './warnings';
+import { resetWarnings, warnOnce } from './warnings';
 
 const LIFECYCLE_KEY = Symbol.for('mellea-telemetry.lifecycle.v2');
 
-/** Options of {@link configureTelemetry}; each takes precedence over its environment variable. */
+/**
+ * Options of {@link configureTelemetry}: every setting the environment takes ({@link TelemetryOverrides}; each
+ * takes precedence over its variable), plus the provider and processors only code can give.
+ *
+ * @example
+ * configureTelemetry({
+ *   application: true,
+ *   backend: true,
+ *   serviceName: 'answer-service',
+ *   otlpEndpoint: 'http://collector:4317',
+ *   otlpHeaders: { 'x-api-key': process.env.COLLECTOR_KEY ?? '' },
+ *   sampler: { name: 'parentbased_traceidratio', ratio: 0.25 },
+ *   batch: { maxQueueSize: 8192 },
+ * });
+ */
 export interface TelemetryOptions extends TelemetryOverrides {
   /**
    * Send this package's spans through the application's own provider (e.g. the one a `NodeSDK` built) instead
@@ -61,7 +76,8 @@ function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
     ? undefined
     : provided !== undefined
       ? applicationPipeline(provided)
-      : sdkPipeline(config, current.options.spanProcessors);
+      : sdkPipeline(exporterConfig(config), current.options.spanProcessors);
+  if (!enabled) hintIdleOutputs(config, current.options);
   current.config = config;
   current.pipeline = pipeline;
   state.content = config.content;
@@ -71,6 +87,50 @@ function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
     releaseContextManager();
   } else {
     useProvider(pipeline.tracerProvider, config.application, config.backend);
+  }
+}
+
+/**
+ * One hint when an output is switched on but both scopes are off, so nothing reaches it. The OTLP endpoint only
+ * counts when given in code: `OTEL_EXPORTER_OTLP_*` is shared with every OpenTelemetry SDK in the process, and an
+ * application that exports its own spans with it has not forgotten anything of ours.
+ */
+function hintIdleOutputs(config: TelemetryConfig, options: TelemetryOptions): void {
+  const outputs: string[] = [];
+  if (config.console) outputs.push(options.console === undefined ? `${ENV.console}=true` : 'the console option');
+  if (options.otlpEndpoint) outputs.push('the otlpEndpoint option');
+  if (outputs.length === 0) return;
+  warnOnce(
+    'config:outputs-without-scope',
+    `${outputs.join(' and ')} ${outputs.length === 1 ? 'is' : 'are'} set, but both trace scopes are off, so no span ` +
+      `is produced. Turn one on: ${ENV.application}=true / ${ENV.backend}=true, or ` +
+      `configureTelemetry({ application: true, backend: true }).`,
+  );
+}
+
+const OPTION_NAMES = new Set([...OVERRIDE_NAMES, 'tracerProvider', 'spanProcessors']);
+
+/** Throws on invalid provider/processor options; warns once about option names it does not know (typos). */
+function checkLifecycleOptions(options: TelemetryOptions): void {
+  const { tracerProvider, spanProcessors } = options;
+  if (tracerProvider !== undefined && typeof (tracerProvider as { getTracer?: unknown })?.getTracer !== 'function')
+    throw new TypeError('configureTelemetry option "tracerProvider" must be a TracerProvider (with getTracer()).');
+  if (spanProcessors !== undefined) {
+    if (!Array.isArray(spanProcessors))
+      throw new TypeError('configureTelemetry option "spanProcessors" must be an array of SpanProcessors.');
+    spanProcessors.forEach((processor, index) => {
+      if (typeof (processor as { onEnd?: unknown } | null)?.onEnd !== 'function')
+        throw new TypeError(
+          `configureTelemetry option "spanProcessors[${index}]" must be a SpanProcessor (with onEnd()).`,
+        );
+    });
+  }
+  for (const name of Object.keys(options)) {
+    if (!OPTION_NAMES.has(name))
+      warnOnce(
+        `config:option:${name}`,
+        `configureTelemetry option ${JSON.stringify(name.slice(0, 60))} is not known and is ignored (known: ${[...OPTION_NAMES].join(', ')}).`,
+      );
   }
 }
 
@@ -106,8 +166,11 @@ export function reloadTelemetryConfig(env: NodeJS.ProcessEnv = process.env): Tel
 
 /**
  * Sets options in code (they take precedence over the environment) and rebuilds the pipeline. Calling it again
- * replaces the previous options; `configureTelemetry({})` returns to the environment alone.
+ * replaces the previous options; `configureTelemetry({})` returns to the environment alone. An invalid option
+ * throws a TypeError or RangeError naming it, and changes nothing.
  *
+ * @example
+ * configureTelemetry({ application: true, backend: true, console: true, serviceName: 'my-app' });
  * @example
  * // The application runs its own NodeSDK: send our spans through its provider, one pipeline for everything.
  * import { trace } from '@opentelemetry/api';
@@ -115,9 +178,11 @@ export function reloadTelemetryConfig(env: NodeJS.ProcessEnv = process.env): Tel
  * configureTelemetry({ tracerProvider: trace.getTracerProvider(), application: true, backend: true });
  */
 export function configureTelemetry(options: TelemetryOptions = {}): TelemetryConfig {
+  checkLifecycleOptions(options);
   const current = lifecycle();
+  const config = readTelemetryConfig(process.env, options); // throws before anything changes
   current.options = { ...options };
-  applyConfig(current, readTelemetryConfig(process.env, current.options));
+  applyConfig(current, config);
   return current.config;
 }
 
@@ -135,7 +200,13 @@ export function getTelemetryExportStats(): ExportStats {
   return stats === undefined ? { exported: 0, failed: 0, dropped: 0, queued: 0, inFlight: 0 } : { ...stats };
 }
 
-/** The live configuration (frozen). */
+/**
+ * The live configuration (frozen). Holds no secret: header values print as `[redacted]`, and `otlpEndpoint` is
+ * shown without userinfo and query string.
+ *
+ * @example
+ * const { otlpEndpoint, serviceName } = getTelemetryConfig();
+ */
 export function getTelemetryConfig(): TelemetryConfig {
   return lifecycle().config;
 }

@@ -5,8 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { configureTelemetry, getTelemetryConfig, readTelemetryConfig, reloadTelemetryConfig } from '../../src';
-import { ENV } from '../../src/config';
+import { configureTelemetry, getTelemetryConfig, readTelemetryConfig, reloadTelemetryConfig } from 'mellea-telemetry';
+// Internal: the list of variables the package reads, to check .env.example against it.
+import { ENV, exporterConfig, type TelemetryConfig } from '../../src/config';
+
+type Config = TelemetryConfig;
+
 import { captureWarnings } from '../support/warnings';
 
 const warnings = captureWarnings();
@@ -97,9 +101,9 @@ describe('endpoint, protocol, headers, timeout', () => {
     [
       { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '-5', OTEL_EXPORTER_OTLP_TIMEOUT: '700' },
       'otlpTimeoutMs',
-      10_000,
+      700,
       'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT="-5"',
-      'Using 10000',
+      'Using 700 (from OTEL_EXPORTER_OTLP_TIMEOUT)',
     ],
     [
       { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
@@ -135,6 +139,167 @@ describe('endpoint, protocol, headers, timeout', () => {
       readTelemetryConfig({ OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '1500', OTEL_EXPORTER_OTLP_TIMEOUT: '700' })
         .otlpTimeoutMs,
     ).toBe(1500);
+  });
+});
+
+describe('bounds of the millisecond and size settings', () => {
+  const MAX_MS = 2_147_483_647;
+
+  it.each([
+    ['OTEL_EXPORTER_OTLP_TIMEOUT', '1e10', (c: Config) => c.otlpTimeoutMs, MAX_MS, 'above the maximum'],
+    ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', '99999999999', (c: Config) => c.otlpTimeoutMs, MAX_MS, 'above the maximum'],
+    ['MELLEA_TRACE_FLUSH_TIMEOUT', '1e10', (c: Config) => c.flushTimeoutMs, MAX_MS, 'above the maximum'],
+    ['MELLEA_TRACE_FLUSH_TIMEOUT', '0', (c: Config) => c.flushTimeoutMs, 1, 'below the minimum'],
+    ['OTEL_BSP_SCHEDULE_DELAY', '1e12', (c: Config) => c.batch.scheduledDelayMillis, MAX_MS, 'above the maximum'],
+    ['OTEL_BSP_EXPORT_TIMEOUT', '0', (c: Config) => c.batch.exportTimeoutMillis, 1, 'below the minimum'],
+    ['OTEL_BSP_EXPORT_TIMEOUT', 'Infinity', (c: Config) => c.batch.exportTimeoutMillis, MAX_MS, 'above the maximum'],
+    ['OTEL_BSP_MAX_QUEUE_SIZE', '1e9', (c: Config) => c.batch.maxQueueSize, 100_000, 'above the maximum'],
+    ['OTEL_BSP_MAX_QUEUE_SIZE', '0', (c: Config) => c.batch.maxQueueSize, 1, 'below the minimum'],
+  ])('%s=%s is clamped, with one warning naming the variable and the value used', (name, raw, read, used, side) => {
+    expect(read(readTelemetryConfig({ [name]: raw }))).toBe(used);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`${name}=${JSON.stringify(raw)} is ${side}`);
+    expect(warnings[0]).toContain(`Using ${used}.`);
+  });
+
+  it('a queue clamped to its maximum still bounds the batch size, with one warning each', () => {
+    const { batch } = readTelemetryConfig({ OTEL_BSP_MAX_QUEUE_SIZE: '1e9', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1e9' });
+    expect(batch).toMatchObject({ maxQueueSize: 100_000, maxExportBatchSize: 100_000 });
+    expect(warnings).toEqual([
+      expect.stringContaining('OTEL_BSP_MAX_QUEUE_SIZE="1e9" is above the maximum 100000 spans. Using 100000.'),
+      expect.stringContaining('OTEL_BSP_MAX_EXPORT_BATCH_SIZE="1e9" is above the maximum 100000 spans. Using 100000.'),
+    ]);
+  });
+
+  it('the bounds themselves are accepted silently', () => {
+    const config = readTelemetryConfig({
+      OTEL_EXPORTER_OTLP_TIMEOUT: String(MAX_MS),
+      OTEL_BSP_SCHEDULE_DELAY: '0',
+      OTEL_BSP_MAX_QUEUE_SIZE: '100000',
+      MELLEA_TRACE_FLUSH_TIMEOUT: '1',
+    });
+    expect([config.otlpTimeoutMs, config.batch.scheduledDelayMillis, config.batch.maxQueueSize]).toEqual([
+      MAX_MS,
+      0,
+      100_000,
+    ]);
+    expect(config.flushTimeoutMs).toBe(1);
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe('a malformed signal-specific variable falls back to the general one', () => {
+  it.each([
+    [
+      'endpoint',
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4317', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://general:4317' },
+      (c: Config) => c.otlpEndpoint,
+      'http://general:4317',
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="collector:4317" is not an http(s) URL',
+    ],
+    [
+      'endpoint, OTLP/HTTP (the general one gets /v1/traces)',
+      {
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://general:4318',
+      },
+      (c: Config) => c.otlpEndpoint,
+      'http://general:4318/v1/traces',
+      'Using http://general:4318/v1/traces (from OTEL_EXPORTER_OTLP_ENDPOINT)',
+    ],
+    [
+      'timeout',
+      { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: 'soon', OTEL_EXPORTER_OTLP_TIMEOUT: '2500' },
+      (c: Config) => c.otlpTimeoutMs,
+      2500,
+      'Using 2500 (from OTEL_EXPORTER_OTLP_TIMEOUT)',
+    ],
+    [
+      'protocol',
+      { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' },
+      (c: Config) => c.otlpProtocol,
+      'http/protobuf',
+      'Using http/protobuf (from OTEL_EXPORTER_OTLP_PROTOCOL)',
+    ],
+  ])('%s', (_what, env, read, expected, message) => {
+    expect(read(readTelemetryConfig(env))).toBe(expected);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(message);
+  });
+
+  it('both malformed: two warnings, the default (or no export) used', () => {
+    const config = readTelemetryConfig({
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'nope',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'also nope',
+      OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: 'x',
+      OTEL_EXPORTER_OTLP_TIMEOUT: 'y',
+    });
+    expect([config.otlpEndpoint, config.otlpTimeoutMs]).toEqual([undefined, 10_000]);
+    expect(warnings).toHaveLength(4);
+    expect(warnings.filter((w) => w.includes('OTLP export is off'))).toHaveLength(2);
+    expect(warnings.filter((w) => w.endsWith('Using 10000.'))).toHaveLength(2);
+  });
+
+  it('a header the traces list cannot carry falls back to the general list’s value for that key', () => {
+    const config = readTelemetryConfig({
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=general-ok',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-api-key=bad%0Avalue',
+    });
+    expect({ ...config.otlpHeaders }).toEqual({ 'x-api-key': 'general-ok' });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('OTEL_EXPORTER_OTLP_TRACES_HEADERS: header "x-api-key"');
+  });
+});
+
+describe('header values are checked up front; credentials never printed', () => {
+  it.each([
+    ['a line break (%0A)', 'tok%0Aen'],
+    ['a carriage return (%0D)', 'tok%0Den'],
+    ['non-ASCII', 'caf%C3%A9-s3cr3t'],
+    ['a control character', 'tok%07en'],
+  ])('%s: that header is left out (warning names the KEY only), the others stay', (_what, encoded) => {
+    const config = readTelemetryConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317',
+      OTEL_EXPORTER_OTLP_HEADERS: `authorization=${encoded},x-team=blue`,
+    });
+    expect({ ...config.otlpHeaders }).toEqual({ 'x-team': 'blue' });
+    expect(config.otlpEndpoint).toBe('http://collector:4317'); // export stays on
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('OTEL_EXPORTER_OTLP_HEADERS: header "authorization"');
+    expect(warnings[0]).not.toMatch(/tok|s3cr3t|caf/);
+  });
+
+  it('gRPC keys: a binary (-bin) key or one with characters gRPC refuses is left out; OTLP/HTTP takes any token', () => {
+    const env = { OTEL_EXPORTER_OTLP_HEADERS: 'trace-bin=abc,x!key=v,ok=1' };
+    expect(Object.keys(readTelemetryConfig(env).otlpHeaders)).toEqual(['ok']);
+    expect(warnings).toHaveLength(2);
+    warnings.length = 0;
+    reloadTelemetryConfig({}); // forgets the warnings already shown
+    const http = readTelemetryConfig({ ...env, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
+    expect(Object.keys(http.otlpHeaders).sort()).toEqual(['ok', 'trace-bin', 'x!key']);
+  });
+
+  it('userinfo and query strings never reach a warning', () => {
+    readTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://admin:hunter2@collector:2121/x?token=abc' });
+    readTelemetryConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'admin:hunter2@collector:4317?token=abc' });
+    expect(warnings).toHaveLength(2);
+    expect(warnings.join('\n')).not.toMatch(/hunter2|admin|token=/);
+    expect(warnings[0]).toContain('"ftp://collector:2121/x"');
+    expect(warnings[1]).toContain('"collector:4317"');
+  });
+
+  it('getTelemetryConfig() shows the endpoint without userinfo or query; the exporter gets the full URL', () => {
+    const secret = 'http://admin:hunter2@127.0.0.1:4317/?api-key=s3cr3t';
+    const config = reloadTelemetryConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: secret,
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=s3cr3t-header',
+    });
+    expect(config.otlpEndpoint).toBe('http://127.0.0.1:4317');
+    const printed = [JSON.stringify(getTelemetryConfig()), inspect(getTelemetryConfig(), { depth: 5 })].join('\n');
+    expect(printed).not.toMatch(/hunter2|admin|s3cr3t/);
+    expect(exporterConfig(config).otlpEndpoint).toBe(secret);
+    expect(exporterConfig(readTelemetryConfig({})).otlpEndpoint).toBeUndefined();
   });
 });
 
