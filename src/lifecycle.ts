@@ -77,7 +77,7 @@ function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
     : provided !== undefined
       ? applicationPipeline(provided)
       : sdkPipeline(exporterConfig(config), current.options.spanProcessors);
-  if (!enabled) hintIdleOutputs(config, current.options);
+  if (!enabled) scheduleIdleOutputsHint();
   current.config = config;
   current.pipeline = pipeline;
   state.content = config.content;
@@ -90,12 +90,29 @@ function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
   }
 }
 
+let hintScheduled = false;
+
+/**
+ * Checks for {@link hintIdleOutputs} once the current synchronous work is done: the environment is read at load,
+ * and an application commonly switches the scopes on in code right after its imports.
+ */
+function scheduleIdleOutputsHint(): void {
+  if (hintScheduled) return;
+  hintScheduled = true;
+  setImmediate(() => {
+    hintScheduled = false;
+    const current = lifecycle();
+    if (current.pipeline === undefined) hintIdleOutputs(current.config, current.options);
+  }).unref();
+}
+
 /**
  * One hint when an output is switched on but both scopes are off, so nothing reaches it. The OTLP endpoint only
  * counts when given in code: `OTEL_EXPORTER_OTLP_*` is shared with every OpenTelemetry SDK in the process, and an
  * application that exports its own spans with it has not forgotten anything of ours.
  */
 function hintIdleOutputs(config: TelemetryConfig, options: TelemetryOptions): void {
+  if (config.application || config.backend) return;
   const outputs: string[] = [];
   if (config.console) outputs.push(options.console === undefined ? `${ENV.console}=true` : 'the console option');
   if (options.otlpEndpoint) outputs.push('the otlpEndpoint option');
