@@ -1,11 +1,7 @@
-import { applicationRecipe } from '../src/attributes/application';
-import { preserveIdentity, tracedMark } from '../src/function-identity';
-import { type GenerativeSession, GenerativeSlot } from '../src/generative-slot';
+import { type GenerativeSession, generativeSlotFunction } from '../src/generative-slot';
 import { declaredReturnClass } from '../src/metadata';
-import { parameterNames } from '../src/parameter-names';
-import { SPAN_AACT } from '../src/semconv';
-import { runTraced } from '../src/span-builder';
 import { type MethodDecorator, methodDecorator } from './dialect';
+import { checkFunction, type ThisOf } from './function-form';
 
 /** Options of `@generative`. */
 export interface GenerativeOptions<This = any> {
@@ -17,6 +13,14 @@ export interface GenerativeOptions<This = any> {
   session?: (self: This) => GenerativeSession;
   /** Parameter names for the slot's `args`. Default: read from the method's source, else `arg0`, `arg1`… */
   parameters?: readonly string[];
+}
+
+/** Options of `generative.fn`: as {@link GenerativeOptions}, but the session is required (a function has no `this.session`). */
+export interface GenerativeFunctionOptions<This = any> extends Omit<GenerativeOptions<This>, 'session'> {
+  /** The session to act through, or a function of the call's `this` that returns it. */
+  session: GenerativeSession | ((self: This) => GenerativeSession);
+  /** The slot's name. Default: the function's name (`generative` when it has none). */
+  name?: string;
 }
 
 /**
@@ -33,30 +37,42 @@ export interface GenerativeOptions<This = any> {
  * }
  */
 export function generative(options: GenerativeOptions = {}): MethodDecorator {
-  return methodDecorator('generative', ({ original, name, target, key }) => {
-    const format = options.format ?? (target !== undefined ? declaredReturnClass(target, key) : undefined);
-    const names = options.parameters ?? parameterNames(original);
-    const description = options.description ?? name;
-    const actRecipe = applicationRecipe(SPAN_AACT, `${name} (@generative)`);
-    const slotMethod = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
-      const session = options.session ? options.session(this) : (this as { session?: GenerativeSession }).session;
-      if (session === undefined || session === null || typeof session.act !== 'function') {
-        throw new TypeError(
-          `@generative method ${name} needs a session with an act() method: set this.session or the "session" option`,
-        );
-      }
-      const slotArgs: Record<string, unknown> = {};
-      args.forEach((value, index) => {
-        slotArgs[names[index] ?? `arg${index}`] = value;
-      });
-      const slot = new GenerativeSlot({ name, description, args: slotArgs, format });
-      const actArgs = format === undefined ? [slot] : [slot, { format }];
-      const result = (await (tracedMark(session.act) !== undefined || !actRecipe.scope.enabled
-        ? session.act.apply(session, actArgs as [GenerativeSlot])
-        : runTraced(actRecipe, session.act, session, actArgs))) as { value?: unknown } | undefined;
-      return result?.value;
-    };
-    preserveIdentity(slotMethod, original, { scope: actRecipe.scope.name, spanName: SPAN_AACT });
-    return slotMethod;
-  });
+  return methodDecorator('generative', ({ original, name, target, key }) =>
+    generativeSlotFunction(original, {
+      ...options,
+      name,
+      format: options.format ?? (target !== undefined ? declaredReturnClass(target, key) : undefined),
+      session: (self) => (options.session ? options.session(self) : (self as { session?: GenerativeSession })?.session),
+      label: '@generative method',
+    }),
+  );
 }
+
+/**
+ * The function form of `@generative`, for plain and arrow functions (decorators cannot decorate them): the same
+ * slot, the same single `aact` span. The function's body is not run; its signature is kept, made async.
+ *
+ * @example
+ * const sentiment = generative.fn(async (text: string): Promise<'positive' | 'negative'> => undefined as never, {
+ *   session,
+ *   description: 'Classify the sentiment of the text',
+ *   format: { enum: ['positive', 'negative'] },
+ * });
+ * await sentiment('I love it'); // 'positive'
+ */
+generative.fn = function generativeFunction<F extends (...args: any[]) => any>(
+  fn: F,
+  options: GenerativeFunctionOptions<ThisOf<F>>,
+): (this: ThisParameterType<F>, ...args: Parameters<F>) => Promise<Awaited<ReturnType<F>>> {
+  checkFunction('generative.fn', fn);
+  const { session } = options ?? {};
+  if (session === undefined || session === null)
+    throw new TypeError('generative.fn needs the "session" option: the session (or a function returning it)');
+  const resolve = typeof session === 'function' ? session : () => session;
+  return generativeSlotFunction(fn, {
+    ...options,
+    name: options.name ?? (fn.name || 'generative'),
+    session: resolve as (self: unknown) => GenerativeSession,
+    label: 'generative.fn',
+  }) as never;
+};

@@ -9,7 +9,7 @@ initTelemetry();
 
 export { backendInfo } from '../decorators/backend-info';
 export type { MethodDecorator } from '../decorators/dialect';
-export { type GenerativeOptions, generative } from '../decorators/generative';
+export { type GenerativeFunctionOptions, type GenerativeOptions, generative } from '../decorators/generative';
 export { traceApplication } from '../decorators/trace-application';
 export { traceBackend } from '../decorators/trace-backend';
 export { traceMethods } from '../decorators/trace-methods';
