@@ -12,6 +12,7 @@ import { ENV, exporterConfig, type TelemetryConfig } from '../../src/config';
 type Config = TelemetryConfig;
 
 import { captureWarnings } from '../support/warnings';
+import { FIXTURES, startChild } from './support/child';
 
 const warnings = captureWarnings();
 afterEach(() => {
@@ -404,5 +405,19 @@ describe('.env.example', () => {
   it('every example value is valid (all lines uncommented: no warning)', () => {
     readTelemetryConfig(documented);
     expect(warnings).toEqual([]);
+  });
+
+  it("works as is with Node 20's --env-file (as the README says): read at import, no warning", async () => {
+    const child = startChild(join(FIXTURES, 'print-config.ts'), { nodeArgs: ['--env-file=.env.example'] });
+    const { code, stdout, stderr } = await child.exited;
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(stdout)).toEqual({
+      application: true,
+      backend: true,
+      serviceName: 'mellea',
+      console: false,
+      content: true,
+      otlpEndpoint: null,
+    });
   });
 });
