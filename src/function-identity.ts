@@ -3,6 +3,7 @@ import { copyOwnMetadata } from './metadata';
 /** Marks a wrapper produced by this package, with the span it opens (lets `@generative` avoid a second `aact`). */
 export const TRACED_METHOD = Symbol.for('mellea-telemetry:traced-method');
 
+/** What the mark of a traced wrapper says: its scope and (when fixed) its span name. */
 export interface TracedMethodMark {
   readonly scope: string;
   readonly spanName: string | undefined;

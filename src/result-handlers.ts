@@ -9,6 +9,10 @@ import type { AttributeMap } from './coerce';
 import type { TracedCall } from './traced-call';
 import { describeError, warnOnce } from './warnings';
 
+/**
+ * Ends `call`'s span according to `result` (see the module comment) and returns what the caller gets: `result`
+ * itself, or for a native Promise a chained promise of the same outcome.
+ */
 export function settle(call: TracedCall, result: unknown): unknown {
   if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
     call.succeed(result);

@@ -8,45 +8,73 @@
  */
 import { ATTR_ERROR_TYPE, ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
+/**
+ * Stable names re-exported from `@opentelemetry/semantic-conventions`: `error.type` (the class name of a call's
+ * error, on every failed span) and `service.name` (the resource's service, `OTEL_SERVICE_NAME`).
+ */
 export { ATTR_ERROR_TYPE, ATTR_SERVICE_NAME };
 
-/** Tracer (instrumentation scope) names. */
+/** Tracer (instrumentation scope) of the application spans (`MELLEA_TRACE_APPLICATION`). */
 export const APPLICATION_TRACER_NAME = 'mellea.application';
+/** Tracer (instrumentation scope) of the backend spans (`MELLEA_TRACE_BACKEND`). */
 export const BACKEND_TRACER_NAME = 'mellea.backend';
 
-/** Span names used by the conventions. */
+/** Span of a whole session run: the root of the spec's tree, parent of every `aact`. */
 export const SPAN_SESSION_CONTEXT = 'session_context';
+/** Span of one action (`Session.act`, a `@generative` call): parent of its backend call and validations. */
 export const SPAN_AACT = 'aact';
+/** Span of one requirement check of an action's output, a child of its `aact`. */
 export const SPAN_REQUIREMENT_VALIDATION = 'requirement_validation';
 
-/** `gen_ai.operation.name` values. */
+/** `gen_ai.operation.name` (and span name) of a backend call with a context: `(action, ctx, options?)`. */
 export const OPERATION_CHAT = 'chat';
+/** `gen_ai.operation.name` (and span name) of a batch of raw actions: `(actions[], options?)`. */
 export const OPERATION_TEXT_COMPLETION = 'text_completion';
+/** A backend operation: one of the two the conventions name, or any other string. */
 export type BackendOperation = typeof OPERATION_CHAT | typeof OPERATION_TEXT_COMPLETION | (string & {});
 
 // Gen-AI semantic conventions (incubating; local copy).
+/** `gen_ai.system`: the model provider (`ollama`, `openai`…), declared or from the class name. */
 export const ATTR_GEN_AI_SYSTEM = 'gen_ai.system';
+/** `gen_ai.request.model`: the model requested (`this.modelId` / `this.model`, or declared). */
 export const ATTR_GEN_AI_REQUEST_MODEL = 'gen_ai.request.model';
+/** `gen_ai.operation.name`: `chat` or `text_completion`. */
 export const ATTR_GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
+/** `gen_ai.usage.input_tokens`: tokens of the prompt, from the result's usage. */
 export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
+/** `gen_ai.usage.output_tokens`: tokens generated, from the result's usage. */
 export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
+/** `gen_ai.usage.total_tokens`: the result's total, else input + output. */
 export const ATTR_GEN_AI_USAGE_TOTAL_TOKENS = 'gen_ai.usage.total_tokens';
+/** `gen_ai.response.model`: the model that actually answered (may differ from the requested one). */
 export const ATTR_GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
+/** `gen_ai.response.finish_reasons`: why generation stopped, one per choice (`["stop"]`, `["length"]`). */
 export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = 'gen_ai.response.finish_reasons';
+/** `gen_ai.response.id`: the backend's identifier of the response. */
 export const ATTR_GEN_AI_RESPONSE_ID = 'gen_ai.response.id';
 
 // Mellea attributes (both scopes).
+/** `mellea.backend`: the backend's class name (`OllamaModelBackend`), on both scopes. */
 export const ATTR_MELLEA_BACKEND = 'mellea.backend';
+/** `mellea.action_type`: the class name of the action (`Instruction`, `Message`, `GenerativeSlot`). */
 export const ATTR_MELLEA_ACTION_TYPE = 'mellea.action_type';
+/** `mellea.context_size`: how many items the context held at the call (`size` or `length`). */
 export const ATTR_MELLEA_CONTEXT_SIZE = 'mellea.context_size';
+/** `mellea.has_format`: whether a structured-output format was requested. */
 export const ATTR_MELLEA_HAS_FORMAT = 'mellea.has_format';
+/** `mellea.format_type`: the class (or schema title) of the requested format, on backend spans. */
 export const ATTR_MELLEA_FORMAT_TYPE = 'mellea.format_type';
+/** `mellea.tool_calls_enabled`: whether the backend call offered tools to the model. */
 export const ATTR_MELLEA_TOOL_CALLS_ENABLED = 'mellea.tool_calls_enabled';
+/** `mellea.num_actions`: how many actions a `text_completion` batch carried. */
 export const ATTR_MELLEA_NUM_ACTIONS = 'mellea.num_actions';
 
 // Application result attributes (names as the spec gives them, without a namespace).
+/** `sampling_success`: whether the sampling strategy found an output meeting the requirements. */
 export const ATTR_SAMPLING_SUCCESS = 'sampling_success';
+/** `num_generate_logs`: generation attempts of an action (more than 1 means retries). */
 export const ATTR_NUM_GENERATE_LOGS = 'num_generate_logs';
+/** `response`: the model's answer, at most {@link RESPONSE_MAX_CODE_POINTS} code points; off with `MELLEA_TRACE_CONTENT=false`. */
 export const ATTR_RESPONSE = 'response';
 
 /** Maximum length of the `response` attribute, in Unicode code points. */

@@ -15,6 +15,7 @@ export interface TraceOptions<This = any, Args extends unknown[] = any[]> {
   resultAttributes?: (result: any, self: This, args: Args) => AttributeMap | undefined | void;
 }
 
+/** Writes the `attributes` option (a map, or a function of the call) into `out`; it wins over what is there. */
 export function writeOptionAttributes(
   options: TraceOptions | undefined,
   self: unknown,
@@ -26,6 +27,7 @@ export function writeOptionAttributes(
   Object.assign(out, typeof attributes === 'function' ? attributes(self, args as unknown[]) : attributes);
 }
 
+/** Writes what the `resultAttributes` option returns for `result` (or one stream chunk) into `out`. */
 export function writeOptionResultAttributes(
   options: TraceOptions | undefined,
   result: unknown,

@@ -52,6 +52,12 @@ export function spanTree(spans: readonly ReadableSpan[]): SpanNode[] {
 /** The tree's shape as nested names, handy in assertions: `['session_context', [['aact', ['chat']]]]`. */
 export type SpanShape = [string, SpanShape[]] | [string];
 
+/**
+ * The trees as nested span names, for `toEqual` assertions.
+ *
+ * @example
+ * expect(spanShape(tracing.tree())).toEqual([['session_context', [['aact', [['chat']]]]]]);
+ */
 export function spanShape(nodes: readonly SpanNode[]): SpanShape[] {
   return nodes.map((node) => (node.children.length === 0 ? [node.name] : [node.name, spanShape(node.children)]));
 }
