@@ -1,6 +1,7 @@
 /** Minimal components and a context for the backend tests (the runtime's own live in runtime/). */
+
+import { createTestTracing, type TestTracing, type TestTracingOptions } from 'mellea-telemetry/testing';
 import type { ChatMessage, Component, GenerationContext } from '../../runtime/types';
-import { createTestTracing, type TestTracing, type TestTracingOptions } from '../../src/testing';
 
 export class UserMessage implements Component {
   constructor(readonly content: string) {}

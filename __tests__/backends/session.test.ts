@@ -1,9 +1,9 @@
 // The session runtime over the real HTTP backends, each against a loopback server speaking its wire format:
 // the spec's span tree with the servers' token usage, and every request carrying the traceparent of its chat.
 import { type Backend, ChatContext, Requirement, Session } from 'mellea-telemetry/runtime';
+import { spanShape } from 'mellea-telemetry/testing';
 import { OllamaModelBackend } from '../../runtime/backends/ollama';
 import { OpenAIBackend } from '../../runtime/backends/openai';
-import { spanShape } from '../../src/testing';
 import { genAiAttributes, useTestTracing } from './fixtures';
 import { type ReceivedRequest, sendJson, traceparentOf, useWireServer } from './wire-server';
 

@@ -3,9 +3,9 @@
 import { context, propagation, ROOT_CONTEXT, type TextMapPropagator, trace } from '@opentelemetry/api';
 import { CompositePropagator, TraceState, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base';
+import { traceApplication, traceMethods } from 'mellea-telemetry';
+import { createTestTracing, type TestTracing } from 'mellea-telemetry/testing';
 import { OllamaModelBackend } from '../../runtime/backends/ollama';
-import { traceApplication, traceMethods } from '../../src';
-import { createTestTracing, type TestTracing } from '../../src/testing';
 import { History, UserMessage } from './fixtures';
 import { sendJson, traceparentOf, useWireServer } from './wire-server';
 

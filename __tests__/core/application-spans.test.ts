@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { traceApplication } from '../../src';
-import { createTestTracing } from '../../src/testing';
+import { traceApplication } from 'mellea-telemetry';
+import { createTestTracing } from 'mellea-telemetry/testing';
 import { ChatContext, Instruction, JsonFormat } from '../support/fixtures';
 
 const tracing = createTestTracing();

@@ -1,6 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
-import { backendInfo, providerNameFromClass, traceBackend } from '../../src';
-import { createTestTracing } from '../../src/testing';
+import { backendInfo, providerNameFromClass, traceBackend } from 'mellea-telemetry';
+import { createTestTracing } from 'mellea-telemetry/testing';
 import { ChatContext, Instruction, JsonFormat, Message, modelOutput } from '../support/fixtures';
 
 const tracing = createTestTracing();

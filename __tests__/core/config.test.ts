@@ -10,7 +10,7 @@ import {
   reloadTelemetryConfig,
   traceApplication,
   traceBackend,
-} from '../../src';
+} from 'mellea-telemetry';
 import { captureWarnings } from '../support/warnings';
 
 const warnings = captureWarnings();

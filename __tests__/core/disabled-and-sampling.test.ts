@@ -1,7 +1,7 @@
 import { context, createContextKey, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base';
-import { isApplicationTracingEnabled, isBackendTracingEnabled, traceApplication, traceBackend } from '../../src';
-import { createTestTracing } from '../../src/testing';
+import { isApplicationTracingEnabled, isBackendTracingEnabled, traceApplication, traceBackend } from 'mellea-telemetry';
+import { createTestTracing } from 'mellea-telemetry/testing';
 
 /**
  * Records every property read on the instance, argument and result: attribute work leaves traces here.

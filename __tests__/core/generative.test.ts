@@ -1,5 +1,5 @@
-import { type ActOptions, GenerativeSlot, generative, traceApplication, traceBackend } from '../../src';
-import { createTestTracing, spanShape } from '../../src/testing';
+import { type ActOptions, GenerativeSlot, generative, traceApplication, traceBackend } from 'mellea-telemetry';
+import { createTestTracing, spanShape } from 'mellea-telemetry/testing';
 import { modelOutput } from '../support/fixtures';
 
 const tracing = createTestTracing();

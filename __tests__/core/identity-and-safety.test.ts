@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { traceApplication, traceBackend, traceMethods } from '../../src';
-import { createTestTracing } from '../../src/testing';
+import { traceApplication, traceBackend, traceMethods } from 'mellea-telemetry';
+import { createTestTracing } from 'mellea-telemetry/testing';
 import { Instruction } from '../support/fixtures';
 import { captureWarnings } from '../support/warnings';
 

@@ -1,5 +1,5 @@
-import { traceApplication, traceBackend } from '../../src';
-import { createTestTracing, spanShape } from '../../src/testing';
+import { traceApplication, traceBackend } from 'mellea-telemetry';
+import { createTestTracing, spanShape } from 'mellea-telemetry/testing';
 import { ChatContext, Instruction, Message, modelOutput } from '../support/fixtures';
 
 const tracing = createTestTracing();

@@ -1,5 +1,5 @@
-import * as api from '../../src';
-import * as testing from '../../src/testing';
+import * as api from 'mellea-telemetry';
+import * as testing from 'mellea-telemetry/testing';
 
 describe('package surface', () => {
   it('the tracer version equals the package version', () => {

@@ -1,6 +1,6 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { traceApplication, traceBackend } from '../../src';
-import { createTestTracing, spanShape } from '../../src/testing';
+import { traceApplication, traceBackend } from 'mellea-telemetry';
+import { createTestTracing, spanShape } from 'mellea-telemetry/testing';
 import { modelOutput } from '../support/fixtures';
 
 const tracing = createTestTracing();

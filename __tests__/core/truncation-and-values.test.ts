@@ -1,6 +1,6 @@
-import { traceApplication, truncateResponse } from '../../src';
+import { traceApplication, truncateResponse } from 'mellea-telemetry';
+import { createTestTracing } from 'mellea-telemetry/testing';
 import { toAttributeValue } from '../../src/coerce';
-import { createTestTracing } from '../../src/testing';
 
 const tracing = createTestTracing();
 afterEach(() => tracing.reset());

@@ -6,14 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import {
   forceFlushTelemetry,
   getTelemetryExportStats,
   readTelemetryConfig,
   reloadTelemetryConfig,
   shutdownTelemetry,
-} from '../../src';
+} from 'mellea-telemetry';
+import { parse as parseYaml } from 'yaml';
 import { captureWarnings } from '../support/warnings';
 import { handler } from './docs/serverless';
 import { runChild, startChild } from './support/child';

@@ -3,7 +3,12 @@
  * OTLP/HTTP with their names, attributes, parent links and resource; a down, hung or restarting collector costs
  * spans (counted, one warning), never the host's results or a rejected promise.
  */
-import { forceFlushTelemetry, getTelemetryExportStats, reloadTelemetryConfig, shutdownTelemetry } from '../../src';
+import {
+  forceFlushTelemetry,
+  getTelemetryExportStats,
+  reloadTelemetryConfig,
+  shutdownTelemetry,
+} from 'mellea-telemetry';
 import { captureWarnings } from '../support/warnings';
 import { runSession, SPANS_PER_SESSION } from './fixtures/session';
 import { closedPort, hungServer, intAttr, only, type ReceivedSpan, Receiver } from './support/receiver';

@@ -1,7 +1,7 @@
 // Legacy dialect only: emitDecoratorMetadata gives design:* metadata, which the SDK uses when present.
 import 'reflect-metadata';
-import { GenerativeSlot, generative, traceApplication } from '../../src';
-import { createTestTracing } from '../../src/testing';
+import { GenerativeSlot, generative, traceApplication } from 'mellea-telemetry';
+import { createTestTracing } from 'mellea-telemetry/testing';
 
 const tracing = createTestTracing();
 afterEach(() => tracing.reset());

@@ -1,3 +1,4 @@
+import { traceBackend, traceMethods } from 'mellea-telemetry';
 import {
   type Action,
   type Backend,
@@ -6,8 +7,7 @@ import {
   renderMessages,
   Session,
 } from 'mellea-telemetry/runtime';
-import { traceBackend, traceMethods } from '../../src';
-import { createTestTracing } from '../../src/testing';
+import { createTestTracing } from 'mellea-telemetry/testing';
 
 const tracing = createTestTracing();
 afterAll(() => tracing.shutdown());

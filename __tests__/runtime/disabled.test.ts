@@ -1,6 +1,6 @@
+import { generative } from 'mellea-telemetry';
 import { ChatContext, ScriptedBackend, Session } from 'mellea-telemetry/runtime';
-import { generative } from '../../src';
-import { createTestTracing } from '../../src/testing';
+import { createTestTracing } from 'mellea-telemetry/testing';
 
 const tracing = createTestTracing({ application: false, backend: false });
 afterAll(() => tracing.shutdown());

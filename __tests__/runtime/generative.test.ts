@@ -1,4 +1,5 @@
 import { SpanStatusCode } from '@opentelemetry/api';
+import { generative } from 'mellea-telemetry';
 import {
   type Action,
   FormatError,
@@ -9,9 +10,8 @@ import {
   Session,
   type StandardSchemaLike,
 } from 'mellea-telemetry/runtime';
+import { createTestTracing, spanShape } from 'mellea-telemetry/testing';
 import { z } from 'zod';
-import { generative } from '../../src';
-import { createTestTracing, spanShape } from '../../src/testing';
 
 const tracing = createTestTracing();
 afterEach(() => tracing.reset());

@@ -1,6 +1,6 @@
 import { Instruction, Requirement, ScriptedBackend, Session, ValidationResult } from 'mellea-telemetry/runtime';
+import { createTestTracing, spanShape } from 'mellea-telemetry/testing';
 import { parseJudgeAnswer } from '../../runtime/requirement';
-import { createTestTracing, spanShape } from '../../src/testing';
 import { parentOf } from './helpers';
 
 const tracing = createTestTracing();

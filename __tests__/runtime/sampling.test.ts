@@ -5,7 +5,7 @@ import {
   ScriptedBackend,
   Session,
 } from 'mellea-telemetry/runtime';
-import { createTestTracing, spanShape } from '../../src/testing';
+import { createTestTracing, spanShape } from 'mellea-telemetry/testing';
 import { childrenOf } from './helpers';
 
 const tracing = createTestTracing();

@@ -1,3 +1,4 @@
+import { GenerativeSlot } from 'mellea-telemetry';
 import {
   ChatContext,
   Instruction,
@@ -8,9 +9,8 @@ import {
   SimpleContext,
   type StreamChunk,
 } from 'mellea-telemetry/runtime';
+import { createTestTracing } from 'mellea-telemetry/testing';
 import { entitiesOf, judge, sentimentOf } from '../../runtime/backends/scripted-rules';
-import { GenerativeSlot } from '../../src';
-import { createTestTracing } from '../../src/testing';
 import { expectedInputTokens, expectedOutputTokens } from './helpers';
 
 const tracing = createTestTracing();

@@ -10,7 +10,7 @@ import {
   SimpleContext,
   TemplateError,
 } from 'mellea-telemetry/runtime';
-import { createTestTracing, spanShape } from '../../src/testing';
+import { createTestTracing, spanShape } from 'mellea-telemetry/testing';
 import { childrenOf, expectedInputTokens, expectedOutputTokens, parentOf } from './helpers';
 
 const tracing = createTestTracing();

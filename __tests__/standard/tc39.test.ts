@@ -1,6 +1,6 @@
 // TC39 dialect only: decorators receive (value, context); the same imports work without any compiler flag.
-import { traceApplication } from '../../src';
-import { createTestTracing } from '../../src/testing';
+import { traceApplication } from 'mellea-telemetry';
+import { createTestTracing } from 'mellea-telemetry/testing';
 
 const tracing = createTestTracing();
 afterAll(() => tracing.shutdown());

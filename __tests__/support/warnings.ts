@@ -1,4 +1,4 @@
-import { WARNING_TYPE } from '../../src';
+import { WARNING_TYPE } from 'mellea-telemetry';
 
 /** Collects this package's process warnings (spying on process.emitWarning) for the current test file. */
 export function captureWarnings(): string[] {
