@@ -77,7 +77,7 @@ function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
     : provided !== undefined
       ? applicationPipeline(provided)
       : sdkPipeline(exporterConfig(config), current.options.spanProcessors);
-  if (!enabled) scheduleIdleOutputsHint();
+  scheduleIdleOutputsHint(pipeline === undefined ? config : undefined, current.options);
   current.config = config;
   current.pipeline = pipeline;
   state.content = config.content;
@@ -90,38 +90,42 @@ function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
   }
 }
 
+let pendingHint: string | undefined;
 let hintScheduled = false;
 
 /**
- * Checks for {@link hintIdleOutputs} once the current synchronous work is done: the environment is read at load,
- * and an application commonly switches the scopes on in code right after its imports.
+ * Shows {@link idleOutputsHint} once the current synchronous work is done, unless a scope was switched on
+ * meanwhile: the environment is read at load, and an application commonly switches the scopes on in code right
+ * after its imports (the import graph and the main module's body run before the next tick). The callback reads
+ * only this module's own variables: it may run after a test environment has torn down the globals.
  */
-function scheduleIdleOutputsHint(): void {
-  if (hintScheduled) return;
+function scheduleIdleOutputsHint(config: TelemetryConfig | undefined, options: TelemetryOptions): void {
+  pendingHint = config === undefined ? undefined : idleOutputsHint(config, options);
+  if (pendingHint === undefined || hintScheduled) return;
   hintScheduled = true;
-  setImmediate(() => {
+  process.nextTick(() => {
     hintScheduled = false;
-    const current = lifecycle();
-    if (current.pipeline === undefined) hintIdleOutputs(current.config, current.options);
-  }).unref();
+    const message = pendingHint;
+    pendingHint = undefined;
+    if (message !== undefined) warnOnce('config:outputs-without-scope', message);
+  });
 }
 
 /**
- * One hint when an output is switched on but both scopes are off, so nothing reaches it. The OTLP endpoint only
+ * The hint when an output is switched on but both scopes are off, so nothing reaches it. The OTLP endpoint only
  * counts when given in code: `OTEL_EXPORTER_OTLP_*` is shared with every OpenTelemetry SDK in the process, and an
  * application that exports its own spans with it has not forgotten anything of ours.
  */
-function hintIdleOutputs(config: TelemetryConfig, options: TelemetryOptions): void {
-  if (config.application || config.backend) return;
+function idleOutputsHint(config: TelemetryConfig, options: TelemetryOptions): string | undefined {
+  if (config.application || config.backend) return undefined;
   const outputs: string[] = [];
   if (config.console) outputs.push(options.console === undefined ? `${ENV.console}=true` : 'the console option');
   if (options.otlpEndpoint) outputs.push('the otlpEndpoint option');
-  if (outputs.length === 0) return;
-  warnOnce(
-    'config:outputs-without-scope',
+  if (outputs.length === 0) return undefined;
+  return (
     `${outputs.join(' and ')} ${outputs.length === 1 ? 'is' : 'are'} set, but both trace scopes are off, so no span ` +
-      `is produced. Turn one on: ${ENV.application}=true / ${ENV.backend}=true, or ` +
-      `configureTelemetry({ application: true, backend: true }).`,
+    `is produced. Turn one on: ${ENV.application}=true / ${ENV.backend}=true, or ` +
+    `configureTelemetry({ application: true, backend: true }).`
   );
 }
 
