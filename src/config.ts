@@ -34,16 +34,8 @@ import {
 } from './setting-rules';
 import { warnOnce } from './warnings';
 
-export {
-  BOUNDS,
-  isHttpUrl,
-  MAX_TIMER_MS,
-  type OtlpProtocol,
-  PROTOCOLS,
-  SAMPLERS,
-  type SamplerName,
-  type SettingBounds,
-} from './setting-rules';
+// Where the public API has always found them.
+export type { OtlpProtocol, SamplerName } from './setting-rules';
 
 /** The environment variables this package reads. */
 export const ENV = {
@@ -164,7 +156,8 @@ export interface TelemetryOverrides {
   otlpTimeoutMs?: number;
   /**
    * The sampler, by name or with its ratio (`{ name: 'traceidratio', ratio: 0.1 }`; a ratio only with the
-   * `*traceidratio` samplers). Environment: `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`.
+   * `*traceidratio` samplers — left out, it comes from `OTEL_TRACES_SAMPLER_ARG`, then 1). Environment:
+   * `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`.
    */
   sampler?: SamplerName | { readonly name: SamplerName; readonly ratio?: number };
   /** Batch processor settings; each field left out comes from `OTEL_BSP_*`. */
@@ -358,29 +351,29 @@ function parseHeaderList(env: NodeJS.ProcessEnv, name: string, protocol: OtlpPro
   return headers;
 }
 
-function parseSampler(env: NodeJS.ProcessEnv): TelemetryConfig['sampler'] {
-  const name = resolve(env, [ENV.sampler], oneOf(SAMPLERS), DEFAULTS.sampler as SamplerName);
-  const ratio = name.endsWith('traceidratio')
-    ? resolve<number>(
-        env,
-        [ENV.samplerArg],
-        {
-          expected: 'a ratio between 0 and 1',
-          parse: (raw) => {
-            const value = Number(raw);
-            return Number.isFinite(value) && value >= 0 && value <= 1 ? value : undefined;
-          },
+/**
+ * The sampler: its name from the option, else `OTEL_TRACES_SAMPLER`; its ratio (ratio samplers only) from the
+ * option, else `OTEL_TRACES_SAMPLER_ARG` — two settings, each with its own precedence.
+ */
+function parseSampler(env: NodeJS.ProcessEnv, option: TelemetryOverrides['sampler']): TelemetryConfig['sampler'] {
+  const given = typeof option === 'string' ? { name: option, ratio: undefined } : option;
+  const name = given?.name ?? resolve(env, [ENV.sampler], oneOf(SAMPLERS), DEFAULTS.sampler as SamplerName);
+  if (!name.endsWith('traceidratio')) return Object.freeze({ name, ratio: DEFAULTS.samplerRatio });
+  const ratio =
+    given?.ratio ??
+    resolve<number>(
+      env,
+      [ENV.samplerArg],
+      {
+        expected: 'a ratio between 0 and 1',
+        parse: (raw) => {
+          const value = Number(raw);
+          return Number.isFinite(value) && value >= 0 && value <= 1 ? value : undefined;
         },
-        DEFAULTS.samplerRatio,
-      )
-    : DEFAULTS.samplerRatio;
-  return { name, ratio };
-}
-
-function samplerOption(option: TelemetryOverrides['sampler']): TelemetryConfig['sampler'] | undefined {
-  if (option === undefined) return undefined;
-  if (typeof option === 'string') return { name: option, ratio: DEFAULTS.samplerRatio };
-  return { name: option.name, ratio: option.ratio ?? DEFAULTS.samplerRatio };
+      },
+      DEFAULTS.samplerRatio,
+    );
+  return Object.freeze({ name, ratio });
 }
 
 function parseBatch(env: NodeJS.ProcessEnv, option: Partial<BatchSettings> = {}): BatchSettings {
@@ -392,10 +385,12 @@ function parseBatch(env: NodeJS.ProcessEnv, option: Partial<BatchSettings> = {})
     // Only a warning when the user set the batch size; the default simply follows a small queue. (Both given as
     // options is rejected by the option checks.)
     if (option.maxExportBatchSize !== undefined || env[ENV.bspMaxExportBatchSize]?.trim()) {
+      const batchSource =
+        option.maxExportBatchSize === undefined ? ENV.bspMaxExportBatchSize : 'the batch.maxExportBatchSize option';
+      const queueSource = option.maxQueueSize === undefined ? ENV.bspMaxQueueSize : 'the batch.maxQueueSize option';
       warnOnce(
         `${ENV.bspMaxExportBatchSize}:invalid`,
-        `${ENV.bspMaxExportBatchSize}=${maxExportBatchSize} is larger than ${ENV.bspMaxQueueSize}=${maxQueueSize}. ` +
-          `Using ${maxQueueSize}.`,
+        `${batchSource}=${maxExportBatchSize} is larger than ${queueSource}=${maxQueueSize}. Using ${maxQueueSize}.`,
       );
     }
     maxExportBatchSize = maxQueueSize;
@@ -464,7 +459,7 @@ export function readTelemetryConfig(
       overrides.otlpTimeoutMs ??
       resolve(env, [ENV.otlpTracesTimeout, ENV.otlpTimeout], wholeNumber(BOUNDS.otlpTimeoutMs), DEFAULTS.otlpTimeoutMs),
     resourceAttributes: Object.freeze(resourceAttributes),
-    sampler: Object.freeze(samplerOption(overrides.sampler) ?? parseSampler(env)),
+    sampler: parseSampler(env, overrides.sampler),
     batch: parseBatch(env, overrides.batch),
     flushOnExit: overrides.flushOnExit ?? parseBooleanEnv(env, ENV.flushOnExit, true),
     flushTimeoutMs:

@@ -339,3 +339,26 @@ describe('hint: an output is on but both scopes are off', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe('options and environment together', () => {
+  it('a batch size option larger than the environment’s queue: clamped, one warning naming both sources', () => {
+    expect(
+      readTelemetryConfig({ OTEL_BSP_MAX_QUEUE_SIZE: '100' }, { batch: { maxExportBatchSize: 500 } }).batch,
+    ).toMatchObject({ maxQueueSize: 100, maxExportBatchSize: 100 });
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        'the batch.maxExportBatchSize option=500 is larger than OTEL_BSP_MAX_QUEUE_SIZE=100. Using 100.',
+      ),
+    ]);
+  });
+
+  it('sampler name and ratio are two settings: an option name keeps the environment ratio, an option ratio wins', () => {
+    const env = { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' };
+    expect(readTelemetryConfig(env, { sampler: 'parentbased_traceidratio' }).sampler).toEqual({
+      name: 'parentbased_traceidratio',
+      ratio: 0.5,
+    });
+    expect(readTelemetryConfig(env, { sampler: { name: 'traceidratio', ratio: 0.1 } }).sampler.ratio).toBe(0.1);
+    expect(readTelemetryConfig(env, { sampler: 'always_on' }).sampler).toEqual({ name: 'always_on', ratio: 1 });
+  });
+});
