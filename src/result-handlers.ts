@@ -37,6 +37,14 @@ function read(object: object, key: PropertyKey): unknown {
   }
 }
 
+function isReadableStream(value: object): boolean {
+  try {
+    return typeof ReadableStream === 'function' && value instanceof ReadableStream;
+  } catch {
+    return false;
+  }
+}
+
 /** What a promise resolved to: a stream keeps the span open; anything else ends it. */
 function settleResolved(call: TracedCall, value: unknown): void {
   if (value !== null && (typeof value === 'object' || typeof value === 'function')) settleObject(call, value);
@@ -46,7 +54,9 @@ function settleResolved(call: TracedCall, value: unknown): void {
 /** A non-thenable object: a stream shape keeps the span open until it is consumed; anything else ends it now. */
 function settleObject(call: TracedCall, value: object): void {
   const iterate = read(value, Symbol.asyncIterator);
-  const getReader = read(value, 'getReader');
+  // A web ReadableStream is async-iterable where the platform allows it (Node); elsewhere known by its class.
+  // Either way a plain value costs one more property miss and nothing else.
+  const getReader = typeof iterate === 'function' || isReadableStream(value) ? read(value, 'getReader') : undefined;
   if (typeof iterate !== 'function' && typeof getReader !== 'function') {
     call.succeed(value);
     return;

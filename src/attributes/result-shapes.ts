@@ -1,0 +1,220 @@
+/**
+ * The result shapes of the official LLM client SDKs, read by convention (no options needed) into usage, response
+ * id and model, and finish reasons — for a whole result and for the chunks/events of a stream. The table in
+ * docs/backends.md lists every shape; __tests__/clients/result-shapes.test.ts covers it row by row.
+ *
+ * | SDK | usage | id / model | finish reasons |
+ * | --- | --- | --- | --- |
+ * | OpenAI Chat Completions, legacy Completions | `usage.prompt_tokens/completion_tokens/total_tokens` | `id`, `model` | `choices[].finish_reason` |
+ * | OpenAI Responses | `usage.input_tokens/output_tokens/total_tokens` | `id`, `model` | `incomplete_details.reason`, else `status` |
+ * | Anthropic Messages | `usage.input_tokens/output_tokens` | `id`, `model` | `stop_reason` |
+ * | Ollama native | `prompt_eval_count`, `eval_count` | `model` | `done_reason` |
+ * | Google Gen AI | `usageMetadata.promptTokenCount/candidatesTokenCount/totalTokenCount` | `responseId`, `modelVersion` | `candidates[].finishReason` |
+ * | Vercel AI SDK | `usage.inputTokens/outputTokens/totalTokens` (`totalUsage` on a stream's `finish` part) | `response.id`, `response.modelId` | `finishReason` |
+ * | AWS Bedrock Converse | `usage.inputTokens/outputTokens/totalTokens` | — | `stopReason` |
+ *
+ * Streams: OpenAI's final chunk with empty `choices` carries `usage`; Ollama's `done: true` line its counts and
+ * `done_reason`; Anthropic's `message_start` event the id, model and input tokens, `message_delta` the stop
+ * reason and output tokens; the Responses API's `response.*` events and Bedrock's `messageStop` / `metadata`
+ * events are unwrapped.
+ */
+import { type AttributeMap, isArray } from '../coerce';
+import {
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_TOTAL_TOKENS,
+} from '../semconv';
+import { firstDefined, readProperty } from './read';
+
+/** What one result or chunk says. */
+interface Reading {
+  input?: number;
+  output?: number;
+  total?: number;
+  model?: string;
+  id?: string;
+  /** One reason for the whole response (`stop_reason`, `done_reason`, `finishReason`…). */
+  reason?: string[];
+  /** Per choice / candidate, by its `index` (a stream sends them in different chunks). */
+  indexed?: Map<number, string>;
+}
+
+const INPUT_TOKEN_KEYS = ['inputTokens', 'input_tokens', 'prompt_tokens', 'promptTokenCount'] as const;
+const OUTPUT_TOKEN_KEYS = ['outputTokens', 'output_tokens', 'completion_tokens', 'candidatesTokenCount'] as const;
+const TOTAL_TOKEN_KEYS = ['totalTokens', 'total_tokens', 'totalTokenCount'] as const;
+const RESPONSE_MODEL_KEYS = ['responseModel', 'response_model', 'model', 'modelVersion'] as const;
+const RESPONSE_ID_KEYS = ['responseId', 'response_id', 'id'] as const;
+const FINISH_REASON_KEYS = [
+  'finishReasons',
+  'finish_reasons',
+  'finishReason',
+  'finish_reason',
+  'stop_reason',
+  'stopReason',
+  'done_reason',
+] as const;
+const CHOICE_LIST_KEYS = ['choices', 'candidates'] as const;
+
+/** Usage, response model, id and finish reasons from one (non-streamed) result. */
+export function writeResultShape(result: object, out: AttributeMap): void {
+  const reading: Reading = {};
+  readShape(result, reading, 0);
+  if (reading.total === undefined && reading.input !== undefined && reading.output !== undefined)
+    reading.total = reading.input + reading.output;
+  if (reading.input !== undefined) out[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = reading.input;
+  if (reading.output !== undefined) out[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = reading.output;
+  if (reading.total !== undefined) out[ATTR_GEN_AI_USAGE_TOTAL_TOKENS] = reading.total;
+  if (reading.model !== undefined) out[ATTR_GEN_AI_RESPONSE_MODEL] = reading.model;
+  if (reading.id !== undefined) out[ATTR_GEN_AI_RESPONSE_ID] = reading.id;
+  const reasons = reasonsOf(reading.indexed, reading.reason);
+  if (reasons !== undefined) out[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = reasons;
+}
+
+/** What a stream has said so far, beyond the attributes themselves. */
+interface StreamReading {
+  explicitTotal: boolean;
+  indexed: Map<number, string>;
+  reason: string[] | undefined;
+}
+
+// Keyed by the stream's collected-attributes map, which lives exactly as long as the stream's span.
+const streams = new WeakMap<AttributeMap, StreamReading>();
+
+/**
+ * One stream chunk into the stream's collected attributes `out`: id and model from the first chunk that has
+ * them, usage from the chunks that carry it (later counts replace earlier ones: they are cumulative), finish
+ * reasons per choice from the chunks that carry them, total = input + output unless a chunk states it.
+ */
+export function writeChunkShape(chunk: unknown, out: AttributeMap): void {
+  if (chunk === null || typeof chunk !== 'object') return;
+  const reading: Reading = {};
+  readShape(chunk, reading, 0);
+  let stream = streams.get(out);
+  if (stream === undefined) {
+    stream = { explicitTotal: false, indexed: new Map(), reason: undefined };
+    streams.set(out, stream);
+  }
+  if (reading.id !== undefined) out[ATTR_GEN_AI_RESPONSE_ID] ??= reading.id;
+  if (reading.model !== undefined) out[ATTR_GEN_AI_RESPONSE_MODEL] ??= reading.model;
+  if (reading.input !== undefined) out[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = reading.input;
+  if (reading.output !== undefined) out[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = reading.output;
+  if (reading.total !== undefined) {
+    out[ATTR_GEN_AI_USAGE_TOTAL_TOKENS] = reading.total;
+    stream.explicitTotal = true;
+  } else if (!stream.explicitTotal) {
+    const input = out[ATTR_GEN_AI_USAGE_INPUT_TOKENS];
+    const output = out[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS];
+    if (typeof input === 'number' && typeof output === 'number') out[ATTR_GEN_AI_USAGE_TOTAL_TOKENS] = input + output;
+  }
+  if (reading.indexed !== undefined) for (const [index, reason] of reading.indexed) stream.indexed.set(index, reason);
+  if (reading.reason !== undefined) stream.reason = reading.reason;
+  const reasons = reasonsOf(stream.indexed, stream.reason);
+  if (reasons !== undefined) out[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = reasons;
+}
+
+function reasonsOf(indexed: Map<number, string> | undefined, reason: string[] | undefined): string[] | undefined {
+  if (indexed !== undefined && indexed.size > 0) {
+    return [...indexed.entries()].sort((a, b) => a[0] - b[0]).map((entry) => entry[1]);
+  }
+  return reason;
+}
+
+/** Reads every convention `value` follows into `into`; `depth` bounds the unwrapping of events. */
+function readShape(value: object, into: Reading, depth: number): void {
+  readUsage(
+    readProperty(value, 'usage') ?? readProperty(value, 'usageMetadata') ?? readProperty(value, 'totalUsage'),
+    into,
+  );
+  // Ollama's native counts.
+  if (into.input === undefined) into.input = numberOf(readProperty(value, 'prompt_eval_count'));
+  if (into.output === undefined) into.output = numberOf(readProperty(value, 'eval_count'));
+  if (into.model === undefined) {
+    const model = firstDefined(value, RESPONSE_MODEL_KEYS);
+    if (typeof model === 'string') into.model = model;
+  }
+  if (into.id === undefined) {
+    const id = firstDefined(value, RESPONSE_ID_KEYS);
+    if (typeof id === 'string' || typeof id === 'number') into.id = String(id);
+  }
+  readFinishReasons(value, into);
+  if (depth < 2) readNested(value, into, depth);
+}
+
+/** Shapes that keep their facts one level down: events of streams, the AI SDK's `response`, Anthropic deltas. */
+function readNested(value: object, into: Reading, depth: number): void {
+  const type = readProperty(value, 'type');
+  if (typeof type === 'string') {
+    // Anthropic: `message_start` carries the message; `message_delta` the stop reason in `delta`.
+    if (type === 'message_start') readObject(readProperty(value, 'message'), into, depth);
+    else if (type === 'message_delta') readObject(readProperty(value, 'delta'), into, depth);
+    // OpenAI Responses API stream events: `response.created`, `response.completed`, `response.incomplete`…
+    else if (type.startsWith('response.')) readObject(readProperty(value, 'response'), into, depth);
+  }
+  // AWS Bedrock ConverseStream events: `{ messageStop: { stopReason } }`, `{ metadata: { usage } }`.
+  const stop = readProperty(value, 'messageStop');
+  if (stop !== null && typeof stop === 'object') readFinishReasons(stop, into);
+  readUsage(readProperty(readProperty(value, 'metadata'), 'usage'), into);
+  // Vercel AI SDK (results and `finish-step` parts): `response.id`, `response.modelId`.
+  if (
+    (into.id === undefined || into.model === undefined) &&
+    !(typeof type === 'string' && type.startsWith('response.'))
+  ) {
+    const response = readProperty(value, 'response');
+    if (response !== null && typeof response === 'object') {
+      if (into.id === undefined) {
+        const id = readProperty(response, 'id');
+        if (typeof id === 'string') into.id = id;
+      }
+      if (into.model === undefined) {
+        const model = readProperty(response, 'modelId');
+        if (typeof model === 'string') into.model = model;
+      }
+    }
+  }
+}
+
+function readUsage(usage: unknown, into: Reading): void {
+  if (usage === null || typeof usage !== 'object') return;
+  into.input ??= numberOf(firstDefined(usage, INPUT_TOKEN_KEYS));
+  into.output ??= numberOf(firstDefined(usage, OUTPUT_TOKEN_KEYS));
+  into.total ??= numberOf(firstDefined(usage, TOTAL_TOKEN_KEYS));
+}
+
+function readObject(value: unknown, into: Reading, depth: number): void {
+  if (value !== null && typeof value === 'object') readShape(value, into, depth + 1);
+}
+
+function readFinishReasons(value: object, into: Reading): void {
+  if (into.reason === undefined) {
+    const listed = firstDefined(value, FINISH_REASON_KEYS);
+    if (isArray(listed)) {
+      const reasons = listed.filter((reason) => reason !== null && reason !== undefined).map(String);
+      if (reasons.length > 0) into.reason = reasons;
+    } else if (typeof listed === 'string') into.reason = [listed];
+  }
+  for (const key of CHOICE_LIST_KEYS) {
+    const choices = readProperty(value, key);
+    if (!isArray(choices)) continue;
+    choices.forEach((choice, position) => {
+      const reason = readProperty(choice, 'finish_reason') ?? readProperty(choice, 'finishReason');
+      if (typeof reason !== 'string') return;
+      const index = readProperty(choice, 'index');
+      into.indexed ??= new Map();
+      into.indexed.set(typeof index === 'number' ? index : position, reason);
+    });
+  }
+  // OpenAI Responses API: why it stopped early, else its status.
+  if (into.reason === undefined && readProperty(value, 'object') === 'response') {
+    const incomplete = readProperty(readProperty(value, 'incomplete_details'), 'reason');
+    const status = readProperty(value, 'status');
+    if (typeof incomplete === 'string') into.reason = [incomplete];
+    else if (typeof status === 'string') into.reason = [status];
+  }
+}
+
+function numberOf(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
