@@ -82,6 +82,21 @@ export function msOf(time: readonly [number, number]): number {
   return time[0] * 1000 + time[1] / 1e6;
 }
 
+/**
+ * Whether `span` ended at or after `moment` (consumer clock). The SDK anchors a span's start to `Date.now()`
+ * (whole milliseconds) and measures its duration with `performance.now()`, so absolute times differ from this
+ * clock by up to a millisecond; durations do not. `calledAt` was taken just before the traced call started the
+ * span, so "duration ≥ moment − calledAt" holds exactly when the span ended after `moment` (to within the few
+ * microseconds between `calledAt` and the span's start).
+ */
+export function endedAfter(
+  span: { startTime: readonly [number, number]; endTime: readonly [number, number] },
+  calledAt: number,
+  moment: number,
+): boolean {
+  return msOf(span.endTime) - msOf(span.startTime) >= moment - calledAt - 0.05;
+}
+
 /** The consumer's clock, in the same time base as span times. */
 export const consumerNow = now;
 
