@@ -7,7 +7,7 @@ import { traceBackend } from 'mellea-telemetry';
 import { Ollama } from 'ollama';
 import { genAiAttributes, useTestTracing } from '../backends/fixtures';
 import { sendJson, useWireServer } from '../backends/wire-server';
-import { consumerNow, endedAfter, type StreamPlan, serveNdjson, within } from './wire';
+import { consumerNow, endedAfter, type StreamPlan, serveNdjson, sleep, within } from './wire';
 
 const tracing = useTestTracing();
 const server = useWireServer();
@@ -88,6 +88,8 @@ describe('ollama', () => {
     for await (const part of stream) {
       text.push(part.message.content);
       lastChunkAt = consumerNow();
+      // The consumer's own work on each chunk: the span covers it.
+      await sleep(5);
     }
     expect(text.join('')).toBe('The sky is blue.');
     const span = tracing.span('chat');

@@ -9,7 +9,7 @@ import OpenAI from 'openai';
 import { Stream } from 'openai/streaming';
 import { genAiAttributes, useTestTracing } from '../backends/fixtures';
 import { sendJson, useWireServer } from '../backends/wire-server';
-import { consumerNow, endedAfter, type StreamLog, type StreamPlan, serveOpenAiSse, within } from './wire';
+import { consumerNow, endedAfter, type StreamLog, type StreamPlan, serveOpenAiSse, sleep, within } from './wire';
 
 const tracing = useTestTracing();
 const server = useWireServer();
@@ -124,6 +124,8 @@ describe('openai: streaming', () => {
       expect(tracing.spans).toHaveLength(0);
       text.push(part.choices[0]?.delta.content ?? '');
       lastChunkAt = consumerNow();
+      // The consumer's own work on each chunk: the span covers it.
+      await sleep(5);
     }
     expect(text.join('')).toBe('Hello there!');
     const span = tracing.span('chat');

@@ -19,7 +19,7 @@ export interface StreamLog {
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function writeSlowly(
   res: ServerResponse,
@@ -35,7 +35,12 @@ async function writeSlowly(
     if (log) log.lastWriteAt = now();
     await sleep(plan.gapMs ?? 15);
   }
-  if (plan.after === 'hold') return;
+  if (plan.after === 'hold') {
+    // Held open until the client lets go (a test checks that it does); never longer than the test.
+    const timer = setTimeout(() => res.destroy(), 4000).unref();
+    res.on('close', () => clearTimeout(timer));
+    return;
+  }
   if (plan.after === 'reset') {
     res.socket?.resetAndDestroy();
     return;
@@ -86,15 +91,14 @@ export function msOf(time: readonly [number, number]): number {
  * Whether `span` ended at or after `moment` (consumer clock). The SDK anchors a span's start to `Date.now()`
  * (whole milliseconds) and measures its duration with `performance.now()`, so absolute times differ from this
  * clock by up to a millisecond; durations do not. `calledAt` was taken just before the traced call started the
- * span, so "duration ≥ moment − calledAt" holds exactly when the span ended after `moment` (to within the few
- * microseconds between `calledAt` and the span's start).
+ * span (its start is later), so "duration ≥ moment − calledAt" means the span ended after `moment`.
  */
 export function endedAfter(
   span: { startTime: readonly [number, number]; endTime: readonly [number, number] },
   calledAt: number,
   moment: number,
 ): boolean {
-  return msOf(span.endTime) - msOf(span.startTime) >= moment - calledAt - 0.05;
+  return msOf(span.endTime) - msOf(span.startTime) >= moment - calledAt;
 }
 
 /** The consumer's clock, in the same time base as span times. */
