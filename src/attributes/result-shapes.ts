@@ -91,7 +91,10 @@ const streams = new WeakMap<AttributeMap, StreamReading>();
 export function writeChunkShape(chunk: unknown, out: AttributeMap): void {
   if (chunk === null || typeof chunk !== 'object') return;
   const reading: Reading = {};
-  readShape(chunk, reading, 0);
+  // A typed event's own `id` names a content part (the AI SDK's `text-delta`), not the response: events carry
+  // the response's id and model one level down (`message_start.message`, `response.*.response`, `response`).
+  const typed = typeof readProperty(chunk, 'type') === 'string';
+  readShape(chunk, reading, typed ? -1 : 0);
   let stream = streams.get(out);
   if (stream === undefined) {
     stream = { explicitTotal: false, indexed: new Map(), reason: undefined };
@@ -122,7 +125,10 @@ function reasonsOf(indexed: Map<number, string> | undefined, reason: string[] | 
   return reason;
 }
 
-/** Reads every convention `value` follows into `into`; `depth` bounds the unwrapping of events. */
+/**
+ * Reads every convention `value` follows into `into`; `depth` bounds the unwrapping of events (-1: a typed
+ * stream event, whose top-level id and model are not the response's).
+ */
 function readShape(value: object, into: Reading, depth: number): void {
   readUsage(
     readProperty(value, 'usage') ?? readProperty(value, 'usageMetadata') ?? readProperty(value, 'totalUsage'),
@@ -131,11 +137,11 @@ function readShape(value: object, into: Reading, depth: number): void {
   // Ollama's native counts.
   if (into.input === undefined) into.input = numberOf(readProperty(value, 'prompt_eval_count'));
   if (into.output === undefined) into.output = numberOf(readProperty(value, 'eval_count'));
-  if (into.model === undefined) {
+  if (into.model === undefined && depth >= 0) {
     const model = firstDefined(value, RESPONSE_MODEL_KEYS);
     if (typeof model === 'string') into.model = model;
   }
-  if (into.id === undefined) {
+  if (into.id === undefined && depth >= 0) {
     const id = firstDefined(value, RESPONSE_ID_KEYS);
     if (typeof id === 'string' || typeof id === 'number') into.id = String(id);
   }
@@ -184,7 +190,7 @@ function readUsage(usage: unknown, into: Reading): void {
 }
 
 function readObject(value: unknown, into: Reading, depth: number): void {
-  if (value !== null && typeof value === 'object') readShape(value, into, depth + 1);
+  if (value !== null && typeof value === 'object') readShape(value, into, Math.max(depth, 0) + 1);
 }
 
 function readFinishReasons(value: object, into: Reading): void {
