@@ -27,7 +27,8 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_TOTAL_TOKENS,
 } from '../semconv';
-import { firstDefined, readProperty } from './read';
+import { describeError, warnOnce } from '../warnings';
+import { readProperty } from './read';
 
 /** What one result or chunk says. */
 interface Reading {
@@ -41,22 +42,6 @@ interface Reading {
   /** Per choice / candidate, by its `index` (a stream sends them in different chunks). */
   indexed?: Map<number, string>;
 }
-
-const INPUT_TOKEN_KEYS = ['inputTokens', 'input_tokens', 'prompt_tokens', 'promptTokenCount'] as const;
-const OUTPUT_TOKEN_KEYS = ['outputTokens', 'output_tokens', 'completion_tokens', 'candidatesTokenCount'] as const;
-const TOTAL_TOKEN_KEYS = ['totalTokens', 'total_tokens', 'totalTokenCount'] as const;
-const RESPONSE_MODEL_KEYS = ['responseModel', 'response_model', 'model', 'modelVersion'] as const;
-const RESPONSE_ID_KEYS = ['responseId', 'response_id', 'id'] as const;
-const FINISH_REASON_KEYS = [
-  'finishReasons',
-  'finish_reasons',
-  'finishReason',
-  'finish_reason',
-  'stop_reason',
-  'stopReason',
-  'done_reason',
-] as const;
-const CHOICE_LIST_KEYS = ['choices', 'candidates'] as const;
 
 /** Usage, response model, id and finish reasons from one (non-streamed) result. */
 export function writeResultShape(result: object, out: AttributeMap): void {
@@ -130,94 +115,183 @@ function reasonsOf(indexed: Map<number, string> | undefined, reason: string[] | 
  * stream event, whose top-level id and model are not the response's).
  */
 function readShape(value: object, into: Reading, depth: number): void {
-  readUsage(
-    readProperty(value, 'usage') ?? readProperty(value, 'usageMetadata') ?? readProperty(value, 'totalUsage'),
-    into,
-  );
-  // Ollama's native counts.
-  if (into.input === undefined) into.input = numberOf(readProperty(value, 'prompt_eval_count'));
-  if (into.output === undefined) into.output = numberOf(readProperty(value, 'eval_count'));
-  if (into.model === undefined && depth >= 0) {
-    const model = firstDefined(value, RESPONSE_MODEL_KEYS);
-    if (typeof model === 'string') into.model = model;
+  // Named property reads (not a loop over key lists): V8 caches each site, which keeps this off the profile of
+  // a traced call. Each group is guarded on its own, so a throwing getter costs only that group's attributes.
+  const shape = value as Fields;
+  try {
+    readUsage(shape.usage ?? shape.usageMetadata ?? shape.totalUsage, into);
+    // Ollama's native counts.
+    if (into.input === undefined) into.input = numberOf(shape.prompt_eval_count);
+    if (into.output === undefined) into.output = numberOf(shape.eval_count);
+  } catch (error) {
+    warnGetter('usage', error);
   }
-  if (into.id === undefined && depth >= 0) {
-    const id = firstDefined(value, RESPONSE_ID_KEYS);
-    if (typeof id === 'string' || typeof id === 'number') into.id = String(id);
-  }
-  readFinishReasons(value, into);
-  if (depth < 2) readNested(value, into, depth);
-}
-
-/** Shapes that keep their facts one level down: events of streams, the AI SDK's `response`, Anthropic deltas. */
-function readNested(value: object, into: Reading, depth: number): void {
-  const type = readProperty(value, 'type');
-  if (typeof type === 'string') {
-    // Anthropic: `message_start` carries the message; `message_delta` the stop reason in `delta`.
-    if (type === 'message_start') readObject(readProperty(value, 'message'), into, depth);
-    else if (type === 'message_delta') readObject(readProperty(value, 'delta'), into, depth);
-    // OpenAI Responses API stream events: `response.created`, `response.completed`, `response.incomplete`…
-    else if (type.startsWith('response.')) readObject(readProperty(value, 'response'), into, depth);
-  }
-  // AWS Bedrock ConverseStream events: `{ messageStop: { stopReason } }`, `{ metadata: { usage } }`.
-  const stop = readProperty(value, 'messageStop');
-  if (stop !== null && typeof stop === 'object') readFinishReasons(stop, into);
-  readUsage(readProperty(readProperty(value, 'metadata'), 'usage'), into);
-  // Vercel AI SDK (results and `finish-step` parts): `response.id`, `response.modelId`.
-  if (
-    (into.id === undefined || into.model === undefined) &&
-    !(typeof type === 'string' && type.startsWith('response.'))
-  ) {
-    const response = readProperty(value, 'response');
-    if (response !== null && typeof response === 'object') {
-      if (into.id === undefined) {
-        const id = readProperty(response, 'id');
-        if (typeof id === 'string') into.id = id;
-      }
+  if (depth >= 0) {
+    try {
       if (into.model === undefined) {
-        const model = readProperty(response, 'modelId');
+        const model = shape.responseModel ?? shape.response_model ?? shape.model ?? shape.modelVersion;
         if (typeof model === 'string') into.model = model;
       }
+      if (into.id === undefined) {
+        const id = shape.responseId ?? shape.response_id ?? shape.id;
+        if (typeof id === 'string' || typeof id === 'number') into.id = String(id);
+      }
+    } catch (error) {
+      warnGetter('id/model', error);
+    }
+  }
+  try {
+    readFinishReasons(shape, into);
+  } catch (error) {
+    warnGetter('finish reasons', error);
+  }
+  if (depth < 2) {
+    try {
+      readNested(shape, into, depth);
+    } catch (error) {
+      warnGetter('nested', error);
     }
   }
 }
 
-function readUsage(usage: unknown, into: Reading): void {
-  if (usage === null || typeof usage !== 'object') return;
-  into.input ??= numberOf(firstDefined(usage, INPUT_TOKEN_KEYS));
-  into.output ??= numberOf(firstDefined(usage, OUTPUT_TOKEN_KEYS));
-  into.total ??= numberOf(firstDefined(usage, TOTAL_TOKEN_KEYS));
+/** The fields the conventions look at, all optional and unchecked: every read is validated where it is used. */
+interface Fields {
+  usage?: unknown;
+  usageMetadata?: unknown;
+  totalUsage?: unknown;
+  prompt_eval_count?: unknown;
+  eval_count?: unknown;
+  responseModel?: unknown;
+  response_model?: unknown;
+  model?: unknown;
+  modelVersion?: unknown;
+  responseId?: unknown;
+  response_id?: unknown;
+  id?: unknown;
+  finishReasons?: unknown;
+  finish_reasons?: unknown;
+  finishReason?: unknown;
+  finish_reason?: unknown;
+  stop_reason?: unknown;
+  stopReason?: unknown;
+  done_reason?: unknown;
+  choices?: unknown;
+  candidates?: unknown;
+  object?: unknown;
+  status?: unknown;
+  incomplete_details?: { reason?: unknown } | null;
+  type?: unknown;
+  message?: unknown;
+  delta?: unknown;
+  response?: { id?: unknown; modelId?: unknown } | null;
+  messageStop?: unknown;
+  metadata?: { usage?: unknown } | null;
+}
+
+interface UsageFields {
+  inputTokens?: unknown;
+  input_tokens?: unknown;
+  prompt_tokens?: unknown;
+  promptTokenCount?: unknown;
+  outputTokens?: unknown;
+  output_tokens?: unknown;
+  completion_tokens?: unknown;
+  candidatesTokenCount?: unknown;
+  totalTokens?: unknown;
+  total_tokens?: unknown;
+  totalTokenCount?: unknown;
+}
+
+function warnGetter(what: string, error: unknown): void {
+  warnOnce(
+    `getter:result:${what}`,
+    `reading a result's ${what} for span attributes threw; those attributes are left out: ${describeError(error)}`,
+  );
+}
+
+/** Shapes that keep their facts one level down: events of streams, the AI SDK's `response`, Anthropic deltas. */
+function readNested(value: Fields, into: Reading, depth: number): void {
+  const type = value.type;
+  const event = typeof type === 'string';
+  if (event) {
+    // Anthropic: `message_start` carries the message; `message_delta` the stop reason in `delta`.
+    if (type === 'message_start') readObject(value.message, into, depth);
+    else if (type === 'message_delta') readObject(value.delta, into, depth);
+    // OpenAI Responses API stream events: `response.created`, `response.completed`, `response.incomplete`…
+    else if (type.startsWith('response.')) {
+      readObject(value.response, into, depth);
+      return;
+    }
+  }
+  // AWS Bedrock ConverseStream events: `{ messageStop: { stopReason } }`, `{ metadata: { usage } }`.
+  const stop = value.messageStop;
+  if (stop !== null && typeof stop === 'object') readFinishReasons(stop as Fields, into);
+  const metadata = value.metadata;
+  if (metadata !== null && typeof metadata === 'object') readUsage(metadata.usage, into);
+  // Vercel AI SDK (results and `finish-step` parts): `response.id`, `response.modelId`.
+  if (into.id === undefined || into.model === undefined) {
+    const response = value.response;
+    if (response !== null && typeof response === 'object') {
+      const id = response.id;
+      const model = response.modelId;
+      if (into.id === undefined && typeof id === 'string') into.id = id;
+      if (into.model === undefined && typeof model === 'string') into.model = model;
+    }
+  }
+}
+
+function readUsage(value: unknown, into: Reading): void {
+  if (value === null || typeof value !== 'object') return;
+  const usage = value as UsageFields;
+  into.input ??= numberOf(usage.inputTokens ?? usage.input_tokens ?? usage.prompt_tokens ?? usage.promptTokenCount);
+  into.output ??= numberOf(
+    usage.outputTokens ?? usage.output_tokens ?? usage.completion_tokens ?? usage.candidatesTokenCount,
+  );
+  into.total ??= numberOf(usage.totalTokens ?? usage.total_tokens ?? usage.totalTokenCount);
 }
 
 function readObject(value: unknown, into: Reading, depth: number): void {
   if (value !== null && typeof value === 'object') readShape(value, into, Math.max(depth, 0) + 1);
 }
 
-function readFinishReasons(value: object, into: Reading): void {
+function readFinishReasons(value: Fields, into: Reading): void {
   if (into.reason === undefined) {
-    const listed = firstDefined(value, FINISH_REASON_KEYS);
-    if (isArray(listed)) {
+    const listed =
+      value.finishReasons ??
+      value.finish_reasons ??
+      value.finishReason ??
+      value.finish_reason ??
+      value.stop_reason ??
+      value.stopReason ??
+      value.done_reason;
+    if (typeof listed === 'string') into.reason = [listed];
+    else if (isArray(listed)) {
       const reasons = listed.filter((reason) => reason !== null && reason !== undefined).map(String);
       if (reasons.length > 0) into.reason = reasons;
-    } else if (typeof listed === 'string') into.reason = [listed];
+    }
   }
-  for (const key of CHOICE_LIST_KEYS) {
-    const choices = readProperty(value, key);
-    if (!isArray(choices)) continue;
-    choices.forEach((choice, position) => {
-      const reason = readProperty(choice, 'finish_reason') ?? readProperty(choice, 'finishReason');
-      if (typeof reason !== 'string') return;
-      const index = readProperty(choice, 'index');
-      into.indexed ??= new Map();
-      into.indexed.set(typeof index === 'number' ? index : position, reason);
-    });
-  }
+  readChoices(value.choices, into);
+  readChoices(value.candidates, into);
   // OpenAI Responses API: why it stopped early, else its status.
-  if (into.reason === undefined && readProperty(value, 'object') === 'response') {
-    const incomplete = readProperty(readProperty(value, 'incomplete_details'), 'reason');
-    const status = readProperty(value, 'status');
+  if (into.reason === undefined && value.object === 'response') {
+    const incomplete = value.incomplete_details?.reason;
+    const status = value.status;
     if (typeof incomplete === 'string') into.reason = [incomplete];
     else if (typeof status === 'string') into.reason = [status];
+  }
+}
+
+/** `choices[].finish_reason` (OpenAI) or `candidates[].finishReason` (Google), by each one's `index`. */
+function readChoices(choices: unknown, into: Reading): void {
+  if (choices === undefined || choices === null || !isArray(choices)) return;
+  for (let position = 0; position < choices.length; position++) {
+    const choice = choices[position] as { finish_reason?: unknown; finishReason?: unknown; index?: unknown } | null;
+    if (choice === null || typeof choice !== 'object') continue;
+    const reason = choice.finish_reason ?? choice.finishReason;
+    if (typeof reason !== 'string') continue;
+    const index = choice.index;
+    into.indexed ??= new Map();
+    into.indexed.set(typeof index === 'number' ? index : position, reason);
   }
 }
 
