@@ -8,7 +8,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { traceBackend } from 'mellea-telemetry';
 import { genAiAttributes, useTestTracing } from '../backends/fixtures';
 import { sendJson, useWireServer } from '../backends/wire-server';
-import { consumerNow, endedAfter, type StreamPlan, serveAnthropicSse, sleep, within } from './wire';
+import { consumerNow, endedAfter, errorWhileReading, type StreamPlan, serveAnthropicSse, sleep, within } from './wire';
 
 const tracing = useTestTracing();
 const server = useWireServer();
@@ -130,12 +130,7 @@ describe('@anthropic-ai/sdk', () => {
       { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } as { type: string },
     ]);
     const stream = await new AnthropicBackend(server.url).generateFromContext('hi');
-    let caught: unknown;
-    try {
-      for await (const _ of stream);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await errorWhileReading(stream);
     expect(caught).toBeInstanceOf(Anthropic.APIError);
     const span = tracing.span('chat');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
@@ -146,12 +141,7 @@ describe('@anthropic-ai/sdk', () => {
   it('a connection reset mid-stream: ERROR, and the consumer gets the error', async () => {
     serve({ after: 'reset' }, events.slice(0, 3));
     const stream = await new AnthropicBackend(server.url).generateFromContext('hi');
-    let caught: unknown;
-    try {
-      for await (const _ of stream);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await errorWhileReading(stream);
     expect(caught).toBeDefined();
     const span = tracing.span('chat');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);

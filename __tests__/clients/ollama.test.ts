@@ -7,7 +7,7 @@ import { traceBackend } from 'mellea-telemetry';
 import { Ollama } from 'ollama';
 import { genAiAttributes, useTestTracing } from '../backends/fixtures';
 import { sendJson, useWireServer } from '../backends/wire-server';
-import { consumerNow, endedAfter, type StreamPlan, serveNdjson, sleep, within } from './wire';
+import { consumerNow, endedAfter, errorWhileReading, type StreamPlan, serveNdjson, sleep, within } from './wire';
 
 const tracing = useTestTracing();
 const server = useWireServer();
@@ -117,12 +117,7 @@ describe('ollama', () => {
   it('abort() mid-way (the SDK’s own method) ends the span with the abort error the consumer sees', async () => {
     serve({ after: 'hold' }, lines.slice(0, 2));
     const stream = await new OllamaModelBackend(server.url).generateFromContext('why?');
-    let caught: unknown;
-    try {
-      for await (const _ of stream) stream.abort();
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await errorWhileReading(stream, () => stream.abort());
     expect((caught as Error).name).toBe('AbortError');
     const span = tracing.span('chat');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
@@ -132,12 +127,7 @@ describe('ollama', () => {
   it('an in-band {"error"} line mid-stream: ERROR, and the consumer gets the SDK’s error', async () => {
     serve({}, [line('The'), { error: 'model runner crashed' }]);
     const stream = await new OllamaModelBackend(server.url).generateFromContext('why?');
-    let caught: unknown;
-    try {
-      for await (const _ of stream);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await errorWhileReading(stream);
     expect((caught as Error).message).toBe('model runner crashed');
     const span = tracing.span('chat');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
@@ -148,12 +138,7 @@ describe('ollama', () => {
   it('a connection reset mid-stream: ERROR, and the consumer gets the error', async () => {
     serve({ after: 'reset' }, lines.slice(0, 2));
     const stream = await new OllamaModelBackend(server.url).generateFromContext('why?');
-    let caught: unknown;
-    try {
-      for await (const _ of stream);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await errorWhileReading(stream);
     expect(caught).toBeDefined();
     const span = tracing.span('chat');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);

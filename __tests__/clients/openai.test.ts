@@ -9,7 +9,16 @@ import OpenAI from 'openai';
 import { Stream } from 'openai/streaming';
 import { genAiAttributes, useTestTracing } from '../backends/fixtures';
 import { sendJson, useWireServer } from '../backends/wire-server';
-import { consumerNow, endedAfter, type StreamLog, type StreamPlan, serveOpenAiSse, sleep, within } from './wire';
+import {
+  consumerNow,
+  endedAfter,
+  errorWhileReading,
+  type StreamLog,
+  type StreamPlan,
+  serveOpenAiSse,
+  sleep,
+  within,
+} from './wire';
 
 const tracing = useTestTracing();
 const server = useWireServer();
@@ -186,13 +195,8 @@ describe('openai: streaming', () => {
   it('an in-band error event mid-stream: ERROR with error.type, and the consumer gets the SDK’s error', async () => {
     serve({}, [events[0], events[1], { error: { message: 'The server had an error', type: 'server_error' } }]);
     const stream = await new OpenAIChatBackend(server.url).generateFromContext('hi');
-    let caught: unknown;
     const seen: unknown[] = [];
-    try {
-      for await (const part of stream) seen.push(part);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await errorWhileReading(stream, (part) => seen.push(part));
     expect(seen).toHaveLength(2);
     expect(caught).toBeInstanceOf(OpenAI.APIError);
     const span = tracing.span('chat');
@@ -205,12 +209,7 @@ describe('openai: streaming', () => {
   it('a connection reset mid-stream: ERROR, and the consumer gets the error', async () => {
     serve({ after: 'reset' }, events.slice(0, 2));
     const stream = await new OpenAIChatBackend(server.url).generateFromContext('hi');
-    let caught: unknown;
-    try {
-      for await (const _ of stream);
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await errorWhileReading(stream);
     // undici's error comes from Node's own realm, not Jest's: compare by shape.
     expect((caught as Error).name).toBe('TypeError');
     const span = tracing.span('chat');

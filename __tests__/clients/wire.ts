@@ -108,3 +108,13 @@ export const consumerNow = now;
 export function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   return Promise.race([promise.then(() => true), sleep(ms).then(() => false)]);
 }
+
+/** Reads `stream` to its end and returns what it threw (undefined when it did not). */
+export async function errorWhileReading(stream: AsyncIterable<unknown>, onChunk?: (chunk: unknown) => void) {
+  try {
+    for await (const chunk of stream) onChunk?.(chunk);
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}

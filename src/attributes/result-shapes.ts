@@ -266,7 +266,10 @@ function readFinishReasons(value: Fields, into: Reading): void {
       value.done_reason;
     if (typeof listed === 'string') into.reason = [listed];
     else if (isArray(listed)) {
-      const reasons = listed.filter((reason) => reason !== null && reason !== undefined).map(String);
+      // Usually already strings: kept as they are (the span copies the array when it sets it).
+      const reasons = listed.every((reason) => typeof reason === 'string')
+        ? (listed as string[])
+        : listed.filter((reason) => reason !== null && reason !== undefined).map(String);
       if (reasons.length > 0) into.reason = reasons;
     }
   }
