@@ -22,14 +22,32 @@ export function toAttributeValue(value: unknown): AttributeValue | undefined {
       return value.toString();
     case 'object':
       if (value === null) return undefined;
-      if (Array.isArray(value)) return toHomogeneousArray(value);
+      if (isArray(value)) return toHomogeneousArray(value);
       return stringify(value);
     default:
       return stringify(value);
   }
 }
 
+/** `Array.isArray`, false where it throws (a revoked Proxy). */
+export function isArray(value: unknown): value is readonly unknown[] {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
 function toHomogeneousArray(values: readonly unknown[]): AttributeValue {
+  try {
+    return homogeneousArray(values);
+  } catch {
+    // A Proxy array whose traps throw: no usable attribute.
+    return '[array]';
+  }
+}
+
+function homogeneousArray(values: readonly unknown[]): AttributeValue {
   let kind: string | undefined;
   let mixed = false;
   for (const item of values) {
@@ -61,6 +79,11 @@ export function stringify(value: unknown): string {
   try {
     return String(value);
   } catch {
+    // A revoked Proxy fails even here.
+  }
+  try {
     return Object.prototype.toString.call(value);
+  } catch {
+    return typeof value === 'function' ? '[function]' : '[object]';
   }
 }

@@ -6,6 +6,7 @@ import type { TracerProvider } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ENV, exporterConfig, readTelemetryConfig, type TelemetryConfig, type TelemetryOverrides } from './config';
 import { OVERRIDE_NAMES } from './config-options';
+import { abandonOpenStreams } from './open-streams';
 import { ensureContextManager, releaseContextManager } from './sdk/context-manager';
 import type { ExportStats } from './sdk/export-guard';
 import { applicationPipeline, bounded, type Pipeline, sdkPipeline } from './sdk/pipeline';
@@ -298,6 +299,8 @@ export async function forceFlushTelemetry(timeoutMs?: number): Promise<void> {
 export async function shutdownTelemetry(timeoutMs?: number): Promise<void> {
   const current = lifecycle();
   const pipeline = current.pipeline;
+  // Streams nobody finished reading end now (marked abandoned), so the shutdown flush exports their spans.
+  abandonOpenStreams();
   current.pipeline = undefined;
   state.application.enabled = false;
   state.backend.enabled = false;

@@ -68,6 +68,12 @@ export const ATTR_MELLEA_FORMAT_TYPE = 'mellea.format_type';
 export const ATTR_MELLEA_TOOL_CALLS_ENABLED = 'mellea.tool_calls_enabled';
 /** `mellea.num_actions`: how many actions a `text_completion` batch carried. */
 export const ATTR_MELLEA_NUM_ACTIONS = 'mellea.num_actions';
+/**
+ * `true` on a span whose streamed result was dropped before its consumer finished (never iterated, or let go
+ * mid-way without `return()`): the span ended when the stream was garbage-collected or at the exit flush /
+ * shutdown. Its status stays UNSET — nothing failed, nobody finished reading.
+ */
+export const ATTR_MELLEA_STREAM_ABANDONED = 'mellea.stream.abandoned';
 
 // Application result attributes (names as the spec gives them, without a namespace).
 /** `sampling_success`: whether the sampling strategy found an output meeting the requirements. */
@@ -82,10 +88,14 @@ export const RESPONSE_MAX_CODE_POINTS = 500;
 
 /**
  * The spec's class-name → `gen_ai.system` rule: the lower-cased class name is checked, in this order, for
- * `openai`, `ollama`, `huggingface` or `hf`, `watsonx`, `litellm`; anything else keeps the class name.
+ * `openai`, `ollama`, `huggingface` or `hf`, `watsonx`, `litellm`; then for the well-known Gen-AI provider names
+ * (`anthropic`/`claude` → `anthropic`, `vertex` → `gcp.vertex_ai`, `gemini` → `gcp.gemini`, `bedrock` →
+ * `aws.bedrock`, `mistral` → `mistral_ai`, `groq`, `deepseek`, `cohere`, `perplexity`, `xai`/`grok` → `xai`,
+ * `azureaiinference` → `az.ai.inference`); anything else keeps the class name.
  *
  * @example
  * providerNameFromClass('OllamaModelBackend'); // 'ollama'
+ * providerNameFromClass('AnthropicBackend');   // 'anthropic'
  * providerNameFromClass('MyBackend');          // 'MyBackend'
  */
 export function providerNameFromClass(className: string): string {
@@ -95,5 +105,27 @@ export function providerNameFromClass(className: string): string {
   if (lower.includes('huggingface') || lower.includes('hf')) return 'huggingface';
   if (lower.includes('watsonx')) return 'watsonx';
   if (lower.includes('litellm')) return 'litellm';
+  for (const [needles, provider] of WELL_KNOWN_PROVIDERS) {
+    for (const needle of needles) if (lower.includes(needle)) return provider;
+  }
   return className;
 }
+
+/**
+ * After the spec's rows (which win, so e.g. an `AzureOpenAI…` class stays `openai`): the well-known
+ * `gen_ai.provider.name` values of the Gen-AI conventions, by what the lower-cased class name contains, in order.
+ * Values the spec's rows shadow (`azure.ai.openai`, `ibm.watsonx.ai`) are declared with `backendInfo({ system })`.
+ */
+const WELL_KNOWN_PROVIDERS: readonly (readonly [readonly string[], string])[] = [
+  [['anthropic', 'claude'], 'anthropic'],
+  [['vertex'], 'gcp.vertex_ai'],
+  [['gemini', 'googlegenai', 'googleai'], 'gcp.gemini'],
+  [['bedrock'], 'aws.bedrock'],
+  [['mistral'], 'mistral_ai'],
+  [['groq'], 'groq'],
+  [['deepseek'], 'deepseek'],
+  [['cohere'], 'cohere'],
+  [['perplexity'], 'perplexity'],
+  [['xai', 'grok'], 'xai'],
+  [['azureaiinference', 'azureinference'], 'az.ai.inference'],
+];

@@ -4,7 +4,7 @@
  */
 import { type Context, type Span, type SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type AttributeMap, toAttributeValue } from './coerce';
-import { ATTR_ERROR_TYPE } from './semconv';
+import { ATTR_ERROR_TYPE, ATTR_MELLEA_STREAM_ABANDONED } from './semconv';
 import type { TraceScope } from './state';
 import { describeError, warnOnce } from './warnings';
 
@@ -20,7 +20,10 @@ export interface SpanRecipe {
   startAttributes(self: unknown, args: ArrayLike<unknown>, out: AttributeMap): void;
   /** Writes the attributes taken from the call's result. Only called for recording spans. */
   resultAttributes?(result: unknown, self: unknown, args: ArrayLike<unknown>, out: AttributeMap): void;
-  /** Writes the attributes taken from one chunk of a streamed result; later chunks overwrite earlier ones. */
+  /**
+   * Writes the attributes taken from one chunk of a streamed result into `out`, the map collected over the whole
+   * stream (so a writer may keep what earlier chunks set, or accumulate); it is set on the span when it ends.
+   */
   chunkAttributes?(chunk: unknown, self: unknown, args: ArrayLike<unknown>, out: AttributeMap): void;
 }
 
@@ -79,12 +82,22 @@ export class TracedCall {
     );
   }
 
-  /** Sets already-collected attributes (coerced; undefined/null skipped). */
+  /** Sets already-collected attributes (coerced; undefined/null skipped); a hostile value costs its attribute. */
   setAttributes(attributes: AttributeMap): void {
     for (const key in attributes) {
       const value = toAttributeValue(attributes[key]);
-      if (value !== undefined) this.span.setAttribute(key, value);
+      if (value === undefined) continue;
+      try {
+        this.span.setAttribute(key, value);
+      } catch (error) {
+        warnOnce(`span:attribute:${this.recipe.label}`, `could not set a span attribute: ${describeError(error)}`);
+      }
     }
+  }
+
+  /** Whether the span has ended. */
+  get isEnded(): boolean {
+    return this.ended;
   }
 
   /** Ends the span successfully, first recording the result's attributes. */
@@ -103,15 +116,30 @@ export class TracedCall {
     this.end();
   }
 
+  /**
+   * Ends the span of a stream whose consumer let it go (collected, or still open at exit / shutdown): the chunks'
+   * attributes so far and `mellea.stream.abandoned = true`; the status stays UNSET.
+   */
+  abandon(attributes: AttributeMap | undefined): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.recording) {
+      if (attributes !== undefined) this.setAttributes(attributes);
+      this.setAttributes({ [ATTR_MELLEA_STREAM_ABANDONED]: true });
+    }
+    this.end();
+  }
+
   /** Ends the span as failed: exception event, ERROR status, `error.type` = the error's class name. */
   fail(error: unknown): void {
     if (this.ended) return;
     this.ended = true;
     if (this.recording) {
       try {
-        this.span.recordException(error instanceof Error ? error : describeError(error));
+        // Status and type first: an error whose getters throw still makes an ERROR span.
         this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
         this.span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+        this.span.recordException(isError(error) ? error : describeError(error));
       } catch (recordError) {
         warnOnce(
           `span:error:${this.recipe.label}`,
@@ -133,13 +161,32 @@ export class TracedCall {
 
 function errorType(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
-    const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
-    if (typeof name === 'string' && name !== '') return name;
+    try {
+      const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
+      if (typeof name === 'string' && name !== '') return name;
+    } catch {
+      // A hostile error object (throwing getter, revoked proxy): typed as unknown.
+    }
   }
   return '_OTHER';
 }
 
 function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
+  try {
+    if (error instanceof Error) {
+      const message: unknown = error.message;
+      return typeof message === 'string' ? message : describeError(message);
+    }
+  } catch {
+    return 'unprintable error';
+  }
   return describeError(error);
+}
+
+function isError(error: unknown): error is Error {
+  try {
+    return error instanceof Error;
+  } catch {
+    return false;
+  }
 }

@@ -64,7 +64,7 @@ runGroup(async () => {
     },
     {
       id: 'raw.backend',
-      label: 'raw API wrapper, backend attributes + 500-char response (baseline)',
+      label: 'raw API wrapper, backend attributes (baseline)',
       async: true,
       before: on,
       call: () => raw.chat(ACTION, CONTEXT, OPTIONS),
@@ -75,6 +75,20 @@ runGroup(async () => {
       async: true,
       before: on,
       call: () => decorated.chat(ACTION, CONTEXT, OPTIONS),
+    },
+    {
+      id: 'raw.backend.sync',
+      label: 'raw API wrapper, backend attributes, sync method (baseline)',
+      async: false,
+      before: on,
+      call: () => raw.chatSync(ACTION, CONTEXT, OPTIONS),
+    },
+    {
+      id: 'enabled.backend.sync',
+      label: '@traceBackend, full attributes, sync method',
+      async: false,
+      before: on,
+      call: () => decorated.chatSync(ACTION, CONTEXT, OPTIONS),
     },
     {
       id: 'raw.application',
@@ -174,16 +188,18 @@ async function attributeParity(): Promise<
   };
   const raw = await attributesOf(() => rawSession(rawBackend()).act(ACTION, OPTIONS));
   const decorated = await attributesOf(() => decoratedSession(decoratedBackend()).act(ACTION, OPTIONS));
+  const rawSync = await attributesOf(async () => rawBackend().chatSync(ACTION, CONTEXT, OPTIONS));
+  const decoratedSync = await attributesOf(async () => decoratedBackend().chatSync(ACTION, CONTEXT, OPTIONS));
   restore();
   await provider.shutdown();
-  const compare = (name: string) => {
-    const rawKeys = Object.keys(raw[name] ?? {});
-    const decoratedKeys = Object.keys(decorated[name] ?? {});
+  const compare = (name: string, rawSpans = raw, decoratedSpans = decorated) => {
+    const rawKeys = Object.keys(rawSpans[name] ?? {});
+    const decoratedKeys = Object.keys(decoratedSpans[name] ?? {});
     return {
       count: decoratedKeys.length,
       onlyRaw: rawKeys.filter((key) => !decoratedKeys.includes(key)),
       onlyDecorated: decoratedKeys.filter((key) => !rawKeys.includes(key)),
     };
   };
-  return { chat: compare('chat'), aact: compare('aact') };
+  return { chat: compare('chat'), aact: compare('aact'), 'chat (sync)': compare('chat', rawSync, decoratedSync) };
 }

@@ -45,6 +45,8 @@ export interface ChatOptions {
 export interface Backend {
   readonly modelId: string;
   chat(action: Instruction, ctx: ChatContext, options?: ChatOptions): Promise<ModelOutput>;
+  /** The same call answered synchronously (a cached or local model): the sync path of the span builder. */
+  chatSync(action: Instruction, ctx: ChatContext, options?: ChatOptions): ModelOutput;
   countTokens(text: string): number;
 }
 
@@ -53,6 +55,9 @@ export function ollamaBackendClass(): new () => Backend {
   return class OllamaModelBackend implements Backend {
     readonly modelId = 'granite4.1:3b';
     async chat(_action: Instruction, _ctx: ChatContext, _options?: ChatOptions): Promise<ModelOutput> {
+      return MODEL_OUTPUT;
+    }
+    chatSync(_action: Instruction, _ctx: ChatContext, _options?: ChatOptions): ModelOutput {
       return MODEL_OUTPUT;
     }
     countTokens(text: string): number {

@@ -1,9 +1,10 @@
 /**
- * The baseline: what a careful user would hand-write over the raw OpenTelemetry API — `startActiveSpan`, the
- * same attributes the decorators set for the same call (written only when the span is recording), ERROR on
- * failure, `end()` in `finally` — plus a 500-character cut of the 2,000-character response.
+ * The baseline: what a careful user would hand-write over the raw OpenTelemetry API — `startActiveSpan`, exactly
+ * the attributes the decorators set for the same call (written only when the span is recording; the `cpu` group
+ * checks the names match), ERROR on failure, `end()` in `finally`. `aact` includes the 500-character cut of the
+ * 2,000-character response, as `@traceApplication` records it.
  */
-import { SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { type Attributes, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
@@ -39,38 +40,62 @@ function recordError(
   span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
-/** `chat` traced by hand: the backend conventions and the truncated response. */
+/** The backend conventions known at the start of `chat`, exactly as `@traceBackend` writes them. */
+function chatStartAttributes(self: Backend, action: Instruction, ctx: ChatContext, options?: ChatOptions): Attributes {
+  const format = options?.format as { name?: string } | undefined;
+  return {
+    [ATTR_GEN_AI_SYSTEM]: 'ollama',
+    [ATTR_GEN_AI_REQUEST_MODEL]: self.modelId,
+    [ATTR_GEN_AI_OPERATION_NAME]: 'chat',
+    [ATTR_MELLEA_BACKEND]: self.constructor.name,
+    [ATTR_MELLEA_ACTION_TYPE]: action.constructor.name,
+    [ATTR_MELLEA_CONTEXT_SIZE]: ctx.size,
+    [ATTR_MELLEA_HAS_FORMAT]: format != null,
+    [ATTR_MELLEA_FORMAT_TYPE]: format?.name,
+    [ATTR_MELLEA_TOOL_CALLS_ENABLED]: (options?.tools?.length ?? 0) > 0,
+  };
+}
+
+/** The result attributes of `chat` (usage, model, id, finish reasons): `@traceBackend` records no `response`. */
+function chatResultAttributes(output: ModelOutput): Attributes {
+  const { inputTokens, outputTokens } = output.usage;
+  return {
+    [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: inputTokens,
+    [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: outputTokens,
+    [ATTR_GEN_AI_USAGE_TOTAL_TOKENS]: inputTokens + outputTokens,
+    [ATTR_GEN_AI_RESPONSE_MODEL]: output.model,
+    [ATTR_GEN_AI_RESPONSE_ID]: output.id,
+    [ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: output.finishReasons,
+  };
+}
+
+/** `chat` traced by hand: the backend conventions, the same attribute set as the decorator. */
 export function rawTracedChat(original: Backend['chat']): Backend['chat'] {
   return function (this: Backend, action: Instruction, ctx: ChatContext, options?: ChatOptions): Promise<ModelOutput> {
     return rawScope.tracer.startActiveSpan('chat', { kind: SpanKind.CLIENT }, async (span) => {
-      if (span.isRecording()) {
-        const format = options?.format as { name?: string } | undefined;
-        span.setAttributes({
-          [ATTR_GEN_AI_SYSTEM]: 'ollama',
-          [ATTR_GEN_AI_REQUEST_MODEL]: this.modelId,
-          [ATTR_GEN_AI_OPERATION_NAME]: 'chat',
-          [ATTR_MELLEA_BACKEND]: this.constructor.name,
-          [ATTR_MELLEA_ACTION_TYPE]: action.constructor.name,
-          [ATTR_MELLEA_CONTEXT_SIZE]: ctx.size,
-          [ATTR_MELLEA_HAS_FORMAT]: format != null,
-          [ATTR_MELLEA_FORMAT_TYPE]: format?.name,
-          [ATTR_MELLEA_TOOL_CALLS_ENABLED]: (options?.tools?.length ?? 0) > 0,
-        });
-      }
+      if (span.isRecording()) span.setAttributes(chatStartAttributes(this, action, ctx, options));
       try {
         const output = await original.call(this, action, ctx, options);
-        if (span.isRecording()) {
-          const { inputTokens, outputTokens } = output.usage;
-          span.setAttributes({
-            [ATTR_GEN_AI_USAGE_INPUT_TOKENS]: inputTokens,
-            [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: outputTokens,
-            [ATTR_GEN_AI_USAGE_TOTAL_TOKENS]: inputTokens + outputTokens,
-            [ATTR_GEN_AI_RESPONSE_MODEL]: output.model,
-            [ATTR_GEN_AI_RESPONSE_ID]: output.id,
-            [ATTR_GEN_AI_RESPONSE_FINISH_REASONS]: output.finishReasons,
-            [ATTR_RESPONSE]: output.value.slice(0, RESPONSE_LIMIT),
-          });
-        }
+        if (span.isRecording()) span.setAttributes(chatResultAttributes(output));
+        return output;
+      } catch (error) {
+        recordError(span, error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  };
+}
+
+/** The sync `chatSync` traced by hand, likewise. */
+export function rawTracedChatSync(original: Backend['chatSync']): Backend['chatSync'] {
+  return function (this: Backend, action: Instruction, ctx: ChatContext, options?: ChatOptions): ModelOutput {
+    return rawScope.tracer.startActiveSpan('chat', { kind: SpanKind.CLIENT }, (span) => {
+      if (span.isRecording()) span.setAttributes(chatStartAttributes(this, action, ctx, options));
+      try {
+        const output = original.call(this, action, ctx, options);
+        if (span.isRecording()) span.setAttributes(chatResultAttributes(output));
         return output;
       } catch (error) {
         recordError(span, error);

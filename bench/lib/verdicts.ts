@@ -16,6 +16,7 @@ export const REFERENCE: Readonly<Record<string, string>> = {
   'disabled.sync': 'bare.sync',
   'raw.backend': 'raw.span-only',
   'enabled.backend': 'raw.backend',
+  'enabled.backend.sync': 'raw.backend.sync',
   'enabled.application': 'raw.application',
   'sampled-out.backend': 'raw.backend.sampled-out',
   'sampled-out.application': 'raw.application.sampled-out',
@@ -70,14 +71,15 @@ export function judge(reports: Reports): Verdict[] {
     });
   }
   const cpu = reports.cpu;
-  const ratioTarget = (id: string, target: string): void => {
+  const ratioTarget = (id: string, target: string, limit = 1.2): void => {
     const row = rowOf(cpu, id);
     const result = row && comparison(cpu, row);
     if (result === undefined) return;
-    verdicts.push({ target, pass: result.ratio <= 1.2, measured: `${fixed(result.ratio)}x (${result.reference})` });
+    verdicts.push({ target, pass: result.ratio <= limit, measured: `${fixed(result.ratio)}x (${result.reference})` });
   };
-  ratioTarget('enabled.backend', '@traceBackend / raw-API wrapper, same attributes <= 1.2');
-  ratioTarget('enabled.application', '@traceApplication / raw-API wrapper, same attributes <= 1.2');
+  ratioTarget('enabled.backend', '@traceBackend / raw-API wrapper, same attributes, async <= 1.10', 1.1);
+  ratioTarget('enabled.backend.sync', '@traceBackend / raw-API wrapper, same attributes, sync <= 1.10', 1.1);
+  ratioTarget('enabled.application', '@traceApplication / raw-API wrapper, same attributes <= 1.10', 1.1);
   ratioTarget('sampled-out.backend', '@traceBackend sampled out / raw API sampled out <= 1.2');
   ratioTarget('sampled-out.application', '@traceApplication sampled out / raw API sampled out <= 1.2');
 

@@ -3,7 +3,7 @@
  * `text_completion(actions[], options?)`. Precedence: decorator options > reflect-metadata > conventions.
  */
 import { SpanKind } from '@opentelemetry/api';
-import type { AttributeMap } from '../coerce';
+import { type AttributeMap, isArray } from '../coerce';
 import { backendInfoOf } from '../metadata';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
@@ -30,6 +30,7 @@ import { state } from '../state';
 import type { SpanRecipe } from '../traced-call';
 import { type TraceOptions, writeOptionAttributes, writeOptionResultAttributes } from './options';
 import { asOptions, classNameOf, firstDefined, formatTypeName, readProperty, sizeOf } from './read';
+import { writeChunkShape, writeResultShape } from './result-shapes';
 
 /** Options of `@traceBackend`. */
 export interface TraceBackendOptions<This = any, Args extends unknown[] = any[]> extends TraceOptions<This, Args> {
@@ -41,7 +42,7 @@ export interface TraceBackendOptions<This = any, Args extends unknown[] = any[]>
 
 /** The operation for a call: the decorator's, else `text_completion` for an array of actions, else `chat`. */
 export function operationFor(args: ArrayLike<unknown>): string {
-  return Array.isArray(args[0]) ? OPERATION_TEXT_COMPLETION : OPERATION_CHAT;
+  return isArray(args[0]) ? OPERATION_TEXT_COMPLETION : OPERATION_CHAT;
 }
 
 /** Builds the recipe for a backend span; `operation` undefined means "infer from the arguments". */
@@ -49,6 +50,10 @@ export function backendRecipe(operation: string | undefined, label: string, opti
   const writeResult = (result: unknown, self: unknown, args: ArrayLike<unknown>, out: AttributeMap): void => {
     writeBackendResult(result, out);
     writeOptionResultAttributes(options, result, self, args, out);
+  };
+  const writeChunk = (chunk: unknown, self: unknown, args: ArrayLike<unknown>, out: AttributeMap): void => {
+    writeChunkShape(chunk, out);
+    writeOptionResultAttributes(options, chunk, self, args, out);
   };
   return {
     scope: state.backend,
@@ -63,7 +68,7 @@ export function backendRecipe(operation: string | undefined, label: string, opti
       writeOptionAttributes(options, self, args, out);
     },
     resultAttributes: writeResult,
-    chunkAttributes: writeResult,
+    chunkAttributes: writeChunk,
   };
 }
 
@@ -93,8 +98,8 @@ export function writeBackendConventions(
   out[ATTR_GEN_AI_OPERATION_NAME] = operation;
   out[ATTR_MELLEA_BACKEND] = className;
   let options: object | undefined;
-  if (Array.isArray(args[0])) {
-    const actions: unknown[] = args[0];
+  if (isArray(args[0])) {
+    const actions = args[0];
     out[ATTR_MELLEA_NUM_ACTIONS] = actions.length;
     out[ATTR_MELLEA_ACTION_TYPE] = classNameOf(actions[0]);
     options = asOptions(args[1]);
@@ -129,32 +134,13 @@ function writeBackendMetadata(self: unknown, out: AttributeMap): void {
 }
 
 /**
- * Usage, response model, id and finish reasons from a backend result (or a stream chunk). Accepts
- * `usage.{inputTokens,outputTokens,totalTokens}`, `usage.{input_tokens,output_tokens}` and OpenAI's
- * `usage.{prompt_tokens,completion_tokens,total_tokens}`; total = input + output when absent.
+ * Usage, response model, id and finish reasons from a backend result, read by the conventions of the official
+ * SDKs' result shapes (./result-shapes.ts); an array is a batch (`text_completion`).
  */
 export function writeBackendResult(result: unknown, out: AttributeMap): void {
   if (result === null || typeof result !== 'object') return;
-  if (Array.isArray(result)) {
-    writeBatchResult(result, out);
-    return;
-  }
-  const usage = readProperty(result, 'usage');
-  if (usage !== null && typeof usage === 'object') {
-    const input = numberOf(firstDefined(usage, INPUT_TOKEN_KEYS));
-    const output = numberOf(firstDefined(usage, OUTPUT_TOKEN_KEYS));
-    let total = numberOf(firstDefined(usage, TOTAL_TOKEN_KEYS));
-    if (total === undefined && input !== undefined && output !== undefined) total = input + output;
-    if (input !== undefined) out[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = input;
-    if (output !== undefined) out[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = output;
-    if (total !== undefined) out[ATTR_GEN_AI_USAGE_TOTAL_TOKENS] = total;
-  }
-  const model = firstDefined(result, RESPONSE_MODEL_KEYS);
-  if (typeof model === 'string') out[ATTR_GEN_AI_RESPONSE_MODEL] = model;
-  const id = firstDefined(result, RESPONSE_ID_KEYS);
-  if (typeof id === 'string' || typeof id === 'number') out[ATTR_GEN_AI_RESPONSE_ID] = String(id);
-  const reasons = finishReasonsOf(result);
-  if (reasons !== undefined) out[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = reasons;
+  if (isArray(result)) writeBatchResult(result, out);
+  else writeResultShape(result, out);
 }
 
 /** A batch (`text_completion`): usage summed over the outputs, finish reasons in order, model/id of the first. */
@@ -182,30 +168,3 @@ const USAGE_ATTRIBUTES = [
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_TOTAL_TOKENS,
 ] as const;
-
-const INPUT_TOKEN_KEYS = ['inputTokens', 'input_tokens', 'prompt_tokens'] as const;
-const OUTPUT_TOKEN_KEYS = ['outputTokens', 'output_tokens', 'completion_tokens'] as const;
-const TOTAL_TOKEN_KEYS = ['totalTokens', 'total_tokens'] as const;
-const RESPONSE_MODEL_KEYS = ['responseModel', 'response_model', 'model'] as const;
-const RESPONSE_ID_KEYS = ['responseId', 'response_id', 'id'] as const;
-
-function numberOf(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-/** `finishReasons`/`finish_reasons` (array or string), `finishReason`/`finish_reason`, or OpenAI `choices[].finish_reason`. */
-function finishReasonsOf(result: object): string[] | undefined {
-  const listed = firstDefined(result, FINISH_REASON_KEYS);
-  if (Array.isArray(listed)) return listed.filter((reason) => reason !== null && reason !== undefined).map(String);
-  if (typeof listed === 'string') return [listed];
-  const choices = readProperty(result, 'choices');
-  if (!Array.isArray(choices)) return undefined;
-  const reasons: string[] = [];
-  for (const choice of choices) {
-    const reason = readProperty(choice, 'finish_reason') ?? readProperty(choice, 'finishReason');
-    if (typeof reason === 'string') reasons.push(reason);
-  }
-  return reasons.length > 0 ? reasons : undefined;
-}
-
-const FINISH_REASON_KEYS = ['finishReasons', 'finish_reasons', 'finishReason', 'finish_reason'] as const;

@@ -13,6 +13,8 @@ export interface ExitFlushTarget {
   admittedSpans(): number;
   /** Flushes within the configured bound; never rejects. `keepAlive` holds the event loop open meanwhile. */
   flush(keepAlive: boolean): Promise<void>;
+  /** Ends the spans of streams nobody finished reading (marked abandoned), so the flush exports them. */
+  endOpenStreams?(): void;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -23,6 +25,8 @@ export function installExitFlush(target: ExitFlushTarget): () => void {
   let exiting = false;
 
   const onBeforeExit = (): void => {
+    // The loop is empty: a stream still open will not be read any more.
+    target.endOpenStreams?.();
     // Runs again after our own flush empties the loop: only flush when new spans arrived since last time.
     const admitted = target.admittedSpans();
     if (!target.hasPendingSpans() || admitted === flushedAt) return;
@@ -36,6 +40,7 @@ export function installExitFlush(target: ExitFlushTarget): () => void {
   };
 
   const onSignal = (signal: NodeJS.Signals): void => {
+    target.endOpenStreams?.();
     // A second signal while flushing means "stop now".
     if (exiting) {
       reraise(signal);

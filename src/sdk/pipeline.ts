@@ -5,6 +5,7 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TelemetryConfig } from '../config';
+import { abandonOpenStreams } from '../open-streams';
 import { describeError, warnOnce } from '../warnings';
 import { installExitFlush } from './exit-flush';
 import type { ExportStats } from './export-guard';
@@ -50,6 +51,7 @@ export function sdkPipeline(
     pipeline.uninstallExitFlush = installExitFlush({
       hasPendingSpans: runtime.hasPendingSpans,
       admittedSpans: runtime.admittedSpans,
+      endOpenStreams: abandonOpenStreams,
       flush: async (keepAlive) => {
         // An export in flight keeps the process alive until its deadline: at exit, no longer than the flush bound.
         runtime.limitExportTime(config.flushTimeoutMs);

@@ -1,0 +1,72 @@
+import { traceBackend } from 'mellea-telemetry';
+import { createTestTracing } from 'mellea-telemetry/testing';
+import OpenAI from 'openai';
+import { sendJson, useWireServer } from '../backends/wire-server';
+import { serveOpenAiSse } from './wire';
+
+// Your backend: the SDK does the HTTP; the decorator reads usage, id, model and finish reasons by convention.
+class OpenAIChatBackend {
+  readonly modelId = 'gpt-4o-mini'; // → gen_ai.request.model; the class name gives gen_ai.system = openai
+  constructor(private readonly client: OpenAI) {}
+
+  @traceBackend('chat')
+  async generate(prompt: string) {
+    return this.client.chat.completions.create({ model: this.modelId, messages: [{ role: 'user', content: prompt }] });
+  }
+
+  // Return the SDK's stream as it is: the span stays open until the caller has read it (or stops, or it fails),
+  // and usage comes from the final chunk when you ask for it.
+  @traceBackend('chat')
+  async stream(prompt: string) {
+    return this.client.chat.completions.create({
+      model: this.modelId,
+      messages: [{ role: 'user', content: prompt }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+  }
+}
+
+// The test: a loopback server speaking the Chat Completions wire format.
+const tracing = createTestTracing();
+afterEach(() => tracing.reset());
+afterAll(() => tracing.shutdown());
+const server = useWireServer();
+const chunk = (choices: unknown[], usage: unknown = null) => ({
+  id: 'c-1',
+  model: 'gpt-4o-mini-2024-07-18',
+  choices,
+  usage,
+});
+
+it('plain', async () => {
+  server.handle((_req, res) =>
+    sendJson(res, 200, {
+      ...chunk([{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }]),
+      usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+    }),
+  );
+  const backend = new OpenAIChatBackend(new OpenAI({ apiKey: 'sk-test', baseURL: `${server.url}/v1` }));
+  await backend.generate('hi');
+  expect(tracing.span('chat').attributes).toMatchObject({ 'gen_ai.system': 'openai', 'gen_ai.usage.total_tokens': 6 });
+});
+
+it('streaming', async () => {
+  server.handle((_req, res) =>
+    serveOpenAiSse(res, [
+      chunk([{ index: 0, delta: { content: 'Hi' }, finish_reason: null }]),
+      chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]),
+      chunk([], { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 }),
+    ]),
+  );
+  const backend = new OpenAIChatBackend(new OpenAI({ apiKey: 'sk-test', baseURL: `${server.url}/v1` }));
+  let text = '';
+  for await (const part of await backend.stream('hi')) text += part.choices[0]?.delta.content ?? '';
+  expect(text).toBe('Hi');
+  expect(tracing.span('chat').attributes).toMatchObject({
+    'gen_ai.response.id': 'c-1',
+    'gen_ai.response.finish_reasons': ['stop'],
+    'gen_ai.usage.input_tokens': 5,
+    'gen_ai.usage.output_tokens': 1,
+  });
+});
