@@ -23,6 +23,7 @@ export const ENV = {
   content: 'MELLEA_TRACE_CONTENT',
   flushOnExit: 'MELLEA_TRACE_FLUSH_ON_EXIT',
   flushTimeout: 'MELLEA_TRACE_FLUSH_TIMEOUT',
+  traceFile: 'MELLEA_TRACE_FILE',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
   otlpTracesEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   otlpHeaders: 'OTEL_EXPORTER_OTLP_HEADERS',
@@ -118,7 +119,20 @@ export interface TelemetryConfig {
   readonly flushOnExit: boolean;
   /** `MELLEA_TRACE_FLUSH_TIMEOUT`: upper bound (ms) of a flush or shutdown, including the exit flush. Default 5000. */
   readonly flushTimeoutMs: number;
+  /**
+   * `MELLEA_TRACE_FILE`: append finished spans to this file as JSON Lines, one OTLP/JSON `TracesData` per line
+   * (the OpenTelemetry Collector `fileexporter` format). Unset: no file.
+   */
+  readonly traceFile: string | undefined;
+  /**
+   * How `MELLEA_TRACE_CONSOLE` prints: `otel` (`true`: OpenTelemetry's console exporter, one block per span) or
+   * `tree` (`tree`: each finished trace once, as an indented span tree). Default `otel`.
+   */
+  readonly consoleFormat: ConsoleFormat;
 }
+
+/** The two console formats: OpenTelemetry's per-span output, or one span tree per finished trace. */
+export type ConsoleFormat = 'otel' | 'tree';
 
 /** Settings given in code; they take precedence over the environment. */
 export interface TelemetryOverrides {
@@ -126,6 +140,10 @@ export interface TelemetryOverrides {
   backend?: boolean;
   flushOnExit?: boolean;
   flushTimeoutMs?: number;
+  /** Append finished spans to this JSON Lines file (see {@link TelemetryConfig.traceFile}). */
+  traceFile?: string;
+  /** The format of the console output when it is on (see {@link TelemetryConfig.consoleFormat}). */
+  consoleFormat?: ConsoleFormat;
 }
 
 const TRUE_VALUES = new Set(['true', '1', 'yes']);
@@ -306,6 +324,11 @@ function parseBatch(env: NodeJS.ProcessEnv): BatchSettings {
   });
 }
 
+/** `MELLEA_TRACE_CONSOLE=tree` (any case): console output on, as one span tree per trace. */
+function isTreeConsole(env: NodeJS.ProcessEnv): boolean {
+  return env[ENV.console]?.trim().toLowerCase() === 'tree';
+}
+
 /**
  * Reads the configuration from an environment (default: `process.env`), with `overrides` from code taking
  * precedence. Pure apart from warnings; the result is frozen.
@@ -328,7 +351,7 @@ export function readTelemetryConfig(
   return Object.freeze({
     application: overrides.application ?? parseBooleanEnv(env, ENV.application, false),
     backend: overrides.backend ?? parseBooleanEnv(env, ENV.backend, false),
-    console: parseBooleanEnv(env, ENV.console, false),
+    console: isTreeConsole(env) || parseBooleanEnv(env, ENV.console, false),
     content: parseBooleanEnv(env, ENV.content, true),
     otlpEndpoint: parseEndpoint(env, otlpProtocol),
     serviceName,
@@ -340,5 +363,7 @@ export function readTelemetryConfig(
     batch: parseBatch(env),
     flushOnExit: overrides.flushOnExit ?? parseBooleanEnv(env, ENV.flushOnExit, true),
     flushTimeoutMs: overrides.flushTimeoutMs ?? parseInteger(env, [ENV.flushTimeout], DEFAULTS.flushTimeoutMs, 1),
+    traceFile: overrides.traceFile ?? (env[ENV.traceFile]?.trim() || undefined),
+    consoleFormat: overrides.consoleFormat ?? (isTreeConsole(env) ? 'tree' : 'otel'),
   });
 }
