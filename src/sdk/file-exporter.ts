@@ -30,7 +30,9 @@ type Serializer = { serializeRequest(spans: ReadableSpan[]): Uint8Array | undefi
 export function tracesDataLine(serializer: Serializer, spans: ReadableSpan[]): string {
   const bytes = serializer.serializeRequest(spans);
   const json = new TextDecoder().decode(bytes);
-  const data = JSON.parse(json, (key, value) => (key === 'intValue' && typeof value === 'number' ? String(value) : value));
+  const data = JSON.parse(json, (key, value) =>
+    key === 'intValue' && typeof value === 'number' ? String(value) : value,
+  );
   return `${JSON.stringify(data)}\n`;
 }
 

@@ -128,7 +128,8 @@ export function createSdkRuntime(
   const spanProcessors: SpanProcessor[] = [...extraProcessors];
   if (config.console && config.consoleFormat === 'tree') spanProcessors.push(new TreeConsoleProcessor());
   else if (config.console) spanProcessors.push(new base.SimpleSpanProcessor(new base.ConsoleSpanExporter()));
-  const traceFile = config.traceFile === undefined ? undefined : createTraceFileProcessor(config.traceFile, config.batch);
+  const traceFile =
+    config.traceFile === undefined ? undefined : createTraceFileProcessor(config.traceFile, config.batch);
   if (traceFile !== undefined) spanProcessors.push(traceFile);
   let guard: ExportGuard | undefined;
   if (config.otlpEndpoint !== undefined && sdk.otlp !== undefined) {

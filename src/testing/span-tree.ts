@@ -141,7 +141,8 @@ export function formatDuration([seconds, nanos]: readonly [number, number]): str
 }
 
 function statusText(status: ReadableSpan['status']): string {
-  if (status.code === SpanStatusCode.ERROR) return status.message ? `  ERROR: ${oneLine(status.message, 120)}` : '  ERROR';
+  if (status.code === SpanStatusCode.ERROR)
+    return status.message ? `  ERROR: ${oneLine(status.message, 120)}` : '  ERROR';
   return status.code === SpanStatusCode.OK ? '  OK' : '';
 }
 

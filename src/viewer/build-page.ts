@@ -62,7 +62,10 @@ export function buildViewerPage(data: ViewerData, options: { title?: string } = 
     "form-action 'none'",
   ].join('; ');
   const sources = data.sources
-    .map((source) => `${basename(source.file)} (${source.spans} spans${source.skipped ? `, ${source.skipped} bad lines` : ''})`)
+    .map(
+      (source) =>
+        `${basename(source.file)} (${source.spans} spans${source.skipped ? `, ${source.skipped} bad lines` : ''})`,
+    )
     .join(' · ');
   return `<!doctype html>
 <html lang="en">

@@ -248,7 +248,7 @@
           el('div', { className: 'bar', style: { left: `${left}%`, width: `max(${width}%, 1px)` } }),
           el(
             'span',
-            { className: 'bar-label', style: { left: `min(calc(${left + width}% + 4px), calc(100% - 70px))` } },
+            { className: 'bar-label', style: { left: `calc(${left + width}% + 4px)` } },
             formatMs(span.duration),
           ),
         ),
@@ -353,10 +353,17 @@
                   { className: 'event-head' },
                   el('strong', {}, event.name),
                   ` +${formatMs(event.time)}`,
-                  isException ? ` — ${formatValue(get('exception.type') ?? '')}: ${formatValue(get('exception.message') ?? '')}` : '',
+                  isException
+                    ? ` — ${formatValue(get('exception.type') ?? '')}: ${formatValue(get('exception.message') ?? '')}`
+                    : '',
                 ),
                 isException && get('exception.stacktrace') !== undefined
-                  ? el('details', {}, el('summary', {}, 'stack trace'), el('pre', {}, formatValue(get('exception.stacktrace'))))
+                  ? el(
+                      'details',
+                      {},
+                      el('summary', {}, 'stack trace'),
+                      el('pre', {}, formatValue(get('exception.stacktrace'))),
+                    )
                   : '',
                 attributeTable(
                   'attributes',
