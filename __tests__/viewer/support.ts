@@ -18,13 +18,17 @@ export interface RunResult {
 }
 
 /** Runs `script` (default: the telemetry example) with only `extra` of the MELLEA_/OTEL_ variables set. */
-export async function runTs(extra: Record<string, string>, script = 'docs/examples/telemetry/telemetry_example.ts') {
+export async function runTs(
+  extra: Record<string, string>,
+  script = 'docs/examples/telemetry/telemetry_example.ts',
+  args: string[] = [],
+) {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(MELLEA_|OTEL_|OPENAI_)/.test(key) && key !== 'NODE_OPTIONS') env[key] = value;
   }
   try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, [script], {
+    const { stdout, stderr } = await promisify(execFile)(tsx, [script, ...args], {
       cwd: ROOT,
       env: { ...env, ...extra },
       timeout: 60_000,

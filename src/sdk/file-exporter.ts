@@ -19,6 +19,8 @@ import { describeError, warnOnce } from '../warnings';
 export interface TraceFileSettings {
   readonly scheduledDelayMillis: number;
   readonly maxExportBatchSize: number;
+  /** Write what is still collected in the `exit` event (default true; `MELLEA_TRACE_FLUSH_ON_EXIT=false` turns it off). */
+  readonly writeAtExit?: boolean;
 }
 
 type Serializer = { serializeRequest(spans: ReadableSpan[]): Uint8Array | undefined };
@@ -53,7 +55,7 @@ export class TraceFileProcessor implements SpanProcessor {
     private readonly serializer: Serializer,
     private readonly settings: TraceFileSettings,
   ) {
-    process.on('exit', this.onExit);
+    if (settings.writeAtExit !== false) process.on('exit', this.onExit);
   }
 
   /** Spans accepted and not yet written (or given up on): the exit flush has work to do. */
