@@ -129,7 +129,9 @@ export function createSdkRuntime(
   if (config.console && config.consoleFormat === 'tree') spanProcessors.push(new TreeConsoleProcessor());
   else if (config.console) spanProcessors.push(new base.SimpleSpanProcessor(new base.ConsoleSpanExporter()));
   const traceFile =
-    config.traceFile === undefined ? undefined : createTraceFileProcessor(config.traceFile, config.batch);
+    config.traceFile === undefined
+      ? undefined
+      : createTraceFileProcessor(config.traceFile, { ...config.batch, writeAtExit: config.flushOnExit });
   if (traceFile !== undefined) spanProcessors.push(traceFile);
   let guard: ExportGuard | undefined;
   if (config.otlpEndpoint !== undefined && sdk.otlp !== undefined) {
