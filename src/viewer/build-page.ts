@@ -71,7 +71,7 @@ export function buildViewerPage(data: ViewerData, options: { title?: string } = 
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="mellea-telemetry view">
 <title>${escapeHtml(title)}</title>

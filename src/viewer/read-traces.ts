@@ -6,6 +6,7 @@
  * that are not JSON are counted and skipped; lines of other signals (logs, metrics) are ignored.
  */
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import {
   APPLICATION_TRACER_NAME,
@@ -149,7 +150,17 @@ class SpanCollector {
     const input = createReadStream(file, { encoding: 'utf8' });
     const reader = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
     for await (const line of reader) counter.add(line);
-    return counter.summary();
+    const summary = counter.summary();
+    // No line was JSON: perhaps one pretty-printed TracesData (as in the OTLP examples), not JSON Lines.
+    if (summary.spans === 0 && summary.skipped > 0) {
+      try {
+        const spans = this.addTracesData(JSON.parse(await readFile(file, 'utf8')));
+        return { ...summary, spans, skipped: 0, firstBadLine: undefined };
+      } catch {
+        // not JSON as a whole either: report the lines
+      }
+    }
+    return summary;
   }
 
   readLines(lines: readonly string[], file: string): SourceSummary {
@@ -229,9 +240,11 @@ function asArray(value: unknown): any[] {
 }
 
 /** A hex id; base64 (the protobuf JSON default some writers use) is converted. Empty or invalid: undefined. */
+const HEX_ID = /^[0-9a-fA-F]+$/;
+
 function idOf(raw: unknown, bytes: number): string | undefined {
   if (typeof raw !== 'string' || raw === '') return undefined;
-  if (new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(raw)) return raw.toLowerCase();
+  if (raw.length === bytes * 2 && HEX_ID.test(raw)) return raw.toLowerCase();
   const decoded = Buffer.from(raw, 'base64');
   return decoded.length === bytes ? decoded.toString('hex') : undefined;
 }
