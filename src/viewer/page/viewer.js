@@ -387,7 +387,12 @@
       if (params.get('trace')) $('list-count').textContent = `No trace ${params.get('trace')} in these files.`;
       return;
     }
-    if (trace !== current) showTrace(trace, params.get('span') ?? undefined);
+    const spanId = params.get('span') ?? undefined;
+    if (trace !== current) showTrace(trace, spanId);
+    else if (spanId !== undefined && spanId !== selected?.id) {
+      const index = trace.spans.findIndex((span) => span.id === spanId);
+      if (index >= 0) select(index, false);
+    }
   }
 
   let filterTimer;
