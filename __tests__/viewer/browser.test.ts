@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The viewer page in a real headless Chromium (Debian's `chromium`, driven by playwright-core): the example's
 // traces as a user sees them — the list, the waterfall in parent order with bars proportional to durations, the
 // ERROR spans, a chat span's token counts, the filter and `#trace=` links — and hostile span data staying text.
