@@ -6,15 +6,23 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ViewerData, ViewerSpan } from './read-traces';
 
-/** The page's script and style: next to this module in the sources, under src/viewer/page/ in the package. */
+/**
+ * The page's script and style, read when a page is built: `page/` next to this module in the sources, or
+ * `src/viewer/page/` of the package (shipped with it) above the bundled `dist/cli.js` or a compiled copy.
+ */
 function pageAsset(name: string): string {
-  const candidates = [join(__dirname, 'page', name), join(__dirname, '..', 'src', 'viewer', 'page', name)];
-  const found = candidates.find((path) => existsSync(path));
-  if (found === undefined) throw new Error(`the viewer's ${name} is missing (looked in ${candidates.join(', ')})`);
-  return readFileSync(found, 'utf8');
+  const tried: string[] = [];
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    for (const candidate of [join(dir, 'page', name), join(dir, 'src', 'viewer', 'page', name)]) {
+      if (existsSync(candidate)) return readFileSync(candidate, 'utf8');
+      tried.push(candidate);
+    }
+    if (dirname(dir) === dir) break;
+  }
+  throw new Error(`the viewer's ${name} is missing (looked for ${tried.slice(0, 2).join(', ')} and above)`);
 }
 
 /** Text for an HTML element or attribute. */
