@@ -39,4 +39,12 @@ export default defineConfig([
       js: "import { createRequire as __melleaCreateRequire } from 'node:module';\nconst require = __melleaCreateRequire(import.meta.url);",
     },
   },
+  // The `mellea-telemetry` command (package.json `bin`): CommonJS only; it reads the viewer page's script and
+  // style from src/viewer/page/ (shipped in the package) when it runs.
+  {
+    entry: { cli: 'src/viewer/bin.ts' },
+    format: ['cjs'],
+    target: 'node20',
+    sourcemap: true,
+  },
 ]);

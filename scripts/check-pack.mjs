@@ -3,7 +3,7 @@
 // from require and import (plain JS) and from TypeScript in both decorator dialects (types from the package).
 // Prints one line per check and a final `pack: N passed, N failed`; exits 1 if any failed.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -82,6 +82,14 @@ try {
     writeFileSync(join(app, 'tsconfig.standard.json'), JSON.stringify(config));
     run(tsc, ['-p', 'tsconfig.standard.json'], app);
     run('node', ['out-standard/consumer.mjs'], app);
+  });
+  check('npx mellea-telemetry view writes the viewer page (the bin, with its page assets)', () => {
+    const fixture = join(root, '__tests__', 'viewer', 'fixtures', 'collector-fileexporter.jsonl');
+    const out = run('npx', ['--no-install', 'mellea-telemetry', 'view', fixture, '--out', 'viewer.html'], app);
+    if (!out.includes('1 trace(s), 4 span(s)')) throw new Error(`unexpected output: ${out}`);
+    const html = readFileSync(join(app, 'viewer.html'), 'utf8');
+    if (!html.includes('id="trace-data"') || !html.includes('virtualList'))
+      throw new Error('the page lacks its data or script');
   });
 } catch (error) {
   failed++;

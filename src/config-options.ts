@@ -75,6 +75,8 @@ const CHECKS: Checks = {
   content: boolean,
   flushOnExit: boolean,
   serviceName: nonEmptyString,
+  traceFile: nonEmptyString,
+  consoleFormat: oneOf(['otel', 'tree'] as const),
   resourceAttributes(value, option) {
     stringMap(value, option);
     if (ATTR_SERVICE_NAME in value)

@@ -45,6 +45,7 @@ export const ENV = {
   content: 'MELLEA_TRACE_CONTENT',
   flushOnExit: 'MELLEA_TRACE_FLUSH_ON_EXIT',
   flushTimeout: 'MELLEA_TRACE_FLUSH_TIMEOUT',
+  traceFile: 'MELLEA_TRACE_FILE',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
   otlpTracesEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   otlpHeaders: 'OTEL_EXPORTER_OTLP_HEADERS',
@@ -121,7 +122,20 @@ export interface TelemetryConfig {
   readonly flushOnExit: boolean;
   /** `MELLEA_TRACE_FLUSH_TIMEOUT`: upper bound (ms) of a flush or shutdown, including the exit flush. Default 5000. */
   readonly flushTimeoutMs: number;
+  /**
+   * `MELLEA_TRACE_FILE`: append finished spans to this file as JSON Lines, one OTLP/JSON `TracesData` per line
+   * (the OpenTelemetry Collector `fileexporter` format). Unset: no file.
+   */
+  readonly traceFile: string | undefined;
+  /**
+   * How `MELLEA_TRACE_CONSOLE` prints: `otel` (`true`: OpenTelemetry's console exporter, one block per span) or
+   * `tree` (`tree`: each finished trace once, as an indented span tree). Default `otel`.
+   */
+  readonly consoleFormat: ConsoleFormat;
 }
+
+/** The two console formats: OpenTelemetry's per-span output, or one span tree per finished trace. */
+export type ConsoleFormat = 'otel' | 'tree';
 
 /**
  * Settings given in code (`configureTelemetry({...})`); each takes precedence over its environment variable.
@@ -166,6 +180,10 @@ export interface TelemetryOverrides {
   flushOnExit?: boolean;
   /** Upper bound (ms) of a flush or shutdown. Environment: `MELLEA_TRACE_FLUSH_TIMEOUT`. */
   flushTimeoutMs?: number;
+  /** Append finished spans to this JSON Lines file (see {@link TelemetryConfig.traceFile}). */
+  traceFile?: string;
+  /** The format of the console output when it is on (see {@link TelemetryConfig.consoleFormat}). */
+  consoleFormat?: ConsoleFormat;
 }
 
 const TRUE_VALUES = new Set(['true', '1', 'yes']);
@@ -403,6 +421,11 @@ function parseBatch(env: NodeJS.ProcessEnv, option: Partial<BatchSettings> = {})
   });
 }
 
+/** `MELLEA_TRACE_CONSOLE=tree` (any case): console output on, as one span tree per trace. */
+function isTreeConsole(env: NodeJS.ProcessEnv): boolean {
+  return env[ENV.console]?.trim().toLowerCase() === 'tree';
+}
+
 /** The full export URL of each config (with userinfo and query), kept out of the object the application sees. */
 const exportUrls = new WeakMap<TelemetryConfig, string>();
 
@@ -449,7 +472,7 @@ export function readTelemetryConfig(
   const config: TelemetryConfig = Object.freeze({
     application: overrides.application ?? parseBooleanEnv(env, ENV.application, false),
     backend: overrides.backend ?? parseBooleanEnv(env, ENV.backend, false),
-    console: overrides.console ?? parseBooleanEnv(env, ENV.console, false),
+    console: overrides.console ?? (isTreeConsole(env) || parseBooleanEnv(env, ENV.console, false)),
     content: overrides.content ?? parseBooleanEnv(env, ENV.content, true),
     otlpEndpoint: exportUrl === undefined ? undefined : printableUrl(exportUrl),
     serviceName,
@@ -465,6 +488,8 @@ export function readTelemetryConfig(
     flushTimeoutMs:
       overrides.flushTimeoutMs ??
       resolve(env, [ENV.flushTimeout], wholeNumber(BOUNDS.flushTimeoutMs), DEFAULTS.flushTimeoutMs),
+    traceFile: overrides.traceFile ?? (env[ENV.traceFile]?.trim() || undefined),
+    consoleFormat: overrides.consoleFormat ?? (isTreeConsole(env) ? 'tree' : 'otel'),
   });
   if (exportUrl !== undefined) exportUrls.set(config, exportUrl);
   return config;

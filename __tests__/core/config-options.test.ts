@@ -102,6 +102,16 @@ const table: Row[] = [
   ],
   ['flushOnExit', { MELLEA_TRACE_FLUSH_ON_EXIT: 'false' }, true, (c) => c.flushOnExit, true, false, true],
   ['flushTimeoutMs', { MELLEA_TRACE_FLUSH_TIMEOUT: '900' }, 250, (c) => c.flushTimeoutMs, 250, 900, 5000],
+  [
+    'traceFile',
+    { MELLEA_TRACE_FILE: 'env.jsonl' },
+    'code.jsonl',
+    (c) => c.traceFile,
+    'code.jsonl',
+    'env.jsonl',
+    undefined,
+  ],
+  ['consoleFormat', { MELLEA_TRACE_CONSOLE: 'tree' }, 'otel', (c) => c.consoleFormat, 'otel', 'tree', 'otel'],
 ];
 
 describe('precedence: option > environment > default', () => {
@@ -128,6 +138,8 @@ describe('precedence: option > environment > default', () => {
       batch: true,
       flushOnExit: true,
       flushTimeoutMs: true,
+      traceFile: true,
+      consoleFormat: true,
       tracerProvider: true,
       spanProcessors: true,
     };

@@ -48,7 +48,8 @@ function parseTree(text: string): PrintedNode[] {
   const roots: PrintedNode[] = [];
   const stack: PrintedNode[] = [];
   for (const line of text.split('\n')) {
-    const span = /^((?:[│ ] {3})*)(?:[├└]── )?(\w+)\s+\((mellea\.\w+)\)$/.exec(line);
+    // the scope may be followed by the duration and status (`  12.3 ms  ERROR: ...`)
+    const span = /^((?:[│ ] {3})*)(?:[├└]── )?(\w+)\s+\((mellea\.\w+)\)(?: {2}.*)?$/.exec(line);
     if (span) {
       const depth = span[1]!.length / 4 + (line.includes('── ') ? 1 : 0);
       const node: PrintedNode = { name: span[2]!, scope: span[3]!, attributes: {}, children: [] };

@@ -9,6 +9,8 @@ import type { TelemetryConfig } from '../config';
 import { ATTR_SERVICE_NAME } from '../semconv';
 import { describeError, warnOnce } from '../warnings';
 import { ExportGuard, type ExportStats, printableEndpoint } from './export-guard';
+import { createTraceFileProcessor } from './file-exporter';
+import { TreeConsoleProcessor } from './tree-console';
 
 /** A provider this package built, and how to flush and stop it. */
 export interface SdkRuntime {
@@ -124,7 +126,13 @@ export function createSdkRuntime(
   if (sdk === undefined) return undefined;
   const { base, resources } = sdk;
   const spanProcessors: SpanProcessor[] = [...extraProcessors];
-  if (config.console) spanProcessors.push(new base.SimpleSpanProcessor(new base.ConsoleSpanExporter()));
+  if (config.console && config.consoleFormat === 'tree') spanProcessors.push(new TreeConsoleProcessor());
+  else if (config.console) spanProcessors.push(new base.SimpleSpanProcessor(new base.ConsoleSpanExporter()));
+  const traceFile =
+    config.traceFile === undefined
+      ? undefined
+      : createTraceFileProcessor(config.traceFile, { ...config.batch, writeAtExit: config.flushOnExit });
+  if (traceFile !== undefined) spanProcessors.push(traceFile);
   let guard: ExportGuard | undefined;
   if (config.otlpEndpoint !== undefined && sdk.otlp !== undefined) {
     try {
@@ -153,8 +161,8 @@ export function createSdkRuntime(
   return {
     tracerProvider: provider,
     stats,
-    hasPendingSpans: () => stats.queued + stats.inFlight > 0,
-    admittedSpans: () => guard?.admitted ?? 0,
+    hasPendingSpans: () => stats.queued + stats.inFlight > 0 || traceFile?.hasPendingSpans() === true,
+    admittedSpans: () => (guard?.admitted ?? 0) + (traceFile?.admittedSpans() ?? 0),
     limitExportTime: (timeoutMs) => {
       if (timeoutMs < config.otlpTimeoutMs) guard?.limitExportTime(timeoutMs);
     },

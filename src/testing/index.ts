@@ -5,9 +5,12 @@ initTelemetry();
 
 export {
   DEFAULT_TREE_ATTRIBUTES,
+  formatDuration,
+  formatSpanNode,
   formatSpanTree,
   type SpanNode,
   type SpanShape,
+  type SpanTreeFormatOptions,
   spanShape,
   spanTree,
 } from './span-tree';

@@ -1,3 +1,4 @@
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_ERROR_TYPE,
@@ -75,43 +76,91 @@ export const DEFAULT_TREE_ATTRIBUTES = [
   ATTR_ERROR_TYPE,
 ] as const;
 
+/** How {@link formatSpanTree} renders each span. */
+export interface SpanTreeFormatOptions {
+  /** Attribute keys shown for every span, or a function choosing them per span (e.g. by `node.scope`). */
+  attributes?: readonly string[] | ((node: SpanNode) => readonly string[]);
+  /** Show each span's duration after its scope (`12.3 ms`). Off by default: durations differ between runs. */
+  durations?: boolean;
+  /** Show each span's status when it is set: `OK`, or `ERROR` with the status message. Off by default. */
+  status?: boolean;
+  /**
+   * Print attribute values on one line (line breaks become `⏎`), cut to this many characters with `…`.
+   * Default: values as they are.
+   */
+  maxValueLength?: number;
+}
+
 /**
  * Renders finished spans as an indented tree like the spec's "Span hierarchy" diagram: each span with its
- * tracer, then the chosen attributes in brackets. `attributes` is a list of keys for every span, or a function
- * choosing the keys per span (e.g. by `node.scope`).
+ * tracer (and, when asked, its duration and status), then the chosen attributes in brackets. Children are in
+ * start order.
  *
  * @example
  * formatSpanTree(tracing.spans, {
  *   attributes: (node) => (node.scope === 'mellea.backend' ? ['gen_ai.usage.input_tokens'] : ['mellea.action_type']),
+ *   durations: true,
+ *   status: true,
  * });
+ * // session_context                (mellea.application)  41.2 ms
+ * // └── aact                       (mellea.application)  40.8 ms  ERROR: model unreachable
  */
-export function formatSpanTree(
-  spans: readonly ReadableSpan[],
-  options: { attributes?: readonly string[] | ((node: SpanNode) => readonly string[]) } = {},
-): string {
+export function formatSpanTree(spans: readonly ReadableSpan[], options: SpanTreeFormatOptions = {}): string {
+  return spanTree(spans)
+    .map((root) => formatSpanNode(root, options))
+    .join('\n');
+}
+
+/** One tree (a root from {@link spanTree} and its descendants) as {@link formatSpanTree} prints it. */
+export function formatSpanNode(root: SpanNode, options: SpanTreeFormatOptions = {}): string {
   const chosen = options.attributes ?? DEFAULT_TREE_ATTRIBUTES;
   const keysFor = typeof chosen === 'function' ? chosen : () => chosen;
   const lines: string[] = [];
-  const visit = (node: SpanNode, prefix: string, last: boolean, root: boolean): void => {
-    const branch = root ? '' : last ? '└── ' : '├── ';
+  const visit = (node: SpanNode, prefix: string, last: boolean, isRoot: boolean): void => {
+    const branch = isRoot ? '' : last ? '└── ' : '├── ';
     const label = `${prefix}${branch}${node.name}`;
-    lines.push(`${label.padEnd(30)} (${node.scope})`);
-    const childPrefix = root ? '' : prefix + (last ? '    ' : '│   ');
+    let line = `${label.padEnd(30)} (${node.scope})`;
+    if (options.durations) line += `  ${formatDuration(node.span.duration)}`;
+    if (options.status) line += statusText(node.span.status);
+    lines.push(line);
+    const childPrefix = isRoot ? '' : prefix + (last ? '    ' : '│   ');
     const attributePrefix = childPrefix + (node.children.length > 0 ? '│ ' : '  ');
     for (const key of keysFor(node)) {
       const value = node.attributes[key];
-      if (value !== undefined) lines.push(`${attributePrefix.padEnd(30)}   [${key}=${formatValue(value)}]`);
+      if (value !== undefined)
+        lines.push(`${attributePrefix.padEnd(30)}   [${key}=${formatValue(value, options.maxValueLength)}]`);
     }
     node.children.forEach((child, index) => {
       visit(child, childPrefix, index === node.children.length - 1, false);
     });
   };
-  for (const root of spanTree(spans)) visit(root, '', true, true);
+  visit(root, '', true, true);
   return lines.join('\n');
 }
 
-function formatValue(value: unknown): string {
-  return Array.isArray(value) ? JSON.stringify(value) : String(value);
+/** `850 µs`, `12.3 ms`, `4.56 s`: three significant digits, enough to see which call was slow. */
+export function formatDuration([seconds, nanos]: readonly [number, number]): string {
+  const ms = seconds * 1e3 + nanos / 1e6;
+  if (ms < 1) return `${Math.round(ms * 1e3)} µs`;
+  if (ms < 1e3) return `${Number(ms.toPrecision(3))} ms`;
+  return `${Number((ms / 1e3).toPrecision(3))} s`;
+}
+
+function statusText(status: ReadableSpan['status']): string {
+  if (status.code === SpanStatusCode.ERROR)
+    return status.message ? `  ERROR: ${oneLine(status.message, 120)}` : '  ERROR';
+  return status.code === SpanStatusCode.OK ? '  OK' : '';
+}
+
+function formatValue(value: unknown, maxLength: number | undefined): string {
+  const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
+  return maxLength === undefined ? text : oneLine(text, maxLength);
+}
+
+function oneLine(text: string, maxLength: number): string {
+  const flat = text.replace(/\r?\n/g, '⏎');
+  const points = [...flat];
+  return points.length <= maxLength ? flat : `${points.slice(0, Math.max(0, maxLength - 1)).join('')}…`;
 }
 
 function compareTime(a: readonly [number, number], b: readonly [number, number]): number {

@@ -3,10 +3,12 @@
  *
  * Runs one session: `instruct()` with two requirements and a retry budget, two `@generative` functions
  * (sentiment classification and entity extraction) and two `chat()` turns, then prints the span tree
- * session_context → aact → chat + requirement_validation.
+ * session_context → aact → chat + requirement_validation, with each span's duration and status.
  *
  *   npm run example                                       # offline ScriptedBackend, both scopes on
  *   MELLEA_TRACE_CONSOLE=true npm run example             # plus OpenTelemetry's console output
+ *   MELLEA_TRACE_CONSOLE=tree npm run example             # each trace printed as a tree when it ends (instead)
+ *   MELLEA_TRACE_FILE=traces.jsonl npm run example        # plus a trace file; then: npx mellea-telemetry view traces.jsonl
  *   OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 npm run example   # plus OTLP export (Jaeger, Tempo...)
  *   MELLEA_BACKEND=ollama MELLEA_MODEL=granite4.1:3b npm run example   # a local Ollama server
  *   MELLEA_BACKEND=openai OPENAI_API_KEY=... MELLEA_MODEL=gpt-4o-mini npm run example
@@ -17,6 +19,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import {
   configureTelemetry,
   generative,
+  getTelemetryConfig,
   isApplicationTracingEnabled,
   isBackendTracingEnabled,
   readTelemetryConfig,
@@ -188,8 +191,14 @@ async function main(): Promise<number> {
     exitCode = 1;
   }
 
-  console.log('\nSpan tree:');
-  console.log(formatSpanTree(recorded.getFinishedSpans(), { attributes: treeAttributes }));
+  const { console: consoleOn, consoleFormat } = getTelemetryConfig();
+  if (consoleOn && consoleFormat === 'tree') console.log('\n(Span tree printed above by MELLEA_TRACE_CONSOLE=tree.)');
+  else {
+    console.log('\nSpan tree:');
+    console.log(
+      formatSpanTree(recorded.getFinishedSpans(), { attributes: treeAttributes, durations: true, status: true }),
+    );
+  }
   await shutdownTelemetry(); // exports what the batch processor still holds; never rejects, bounded in time
   return exitCode;
 }
