@@ -12,7 +12,7 @@
  * A malformed value never throws: it gets one warning naming the variable and the value used instead (header
  * values are never printed — they usually carry API keys).
  */
-import { ATTR_SERVICE_NAME } from './semconv';
+import { ATTR_SERVICE_NAME, CONTENT_MAX_CODE_POINTS } from './semconv';
 import { warnOnce } from './warnings';
 
 /** The environment variables this package reads. */
@@ -39,6 +39,8 @@ export const ENV = {
   bspExportTimeout: 'OTEL_BSP_EXPORT_TIMEOUT',
   bspMaxQueueSize: 'OTEL_BSP_MAX_QUEUE_SIZE',
   bspMaxExportBatchSize: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+  captureMessageContent: 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT',
+  contentMaxLength: 'MELLEA_TRACE_CONTENT_MAX_LENGTH',
 } as const;
 
 export const DEFAULT_SERVICE_NAME = 'mellea';
@@ -54,6 +56,7 @@ export const DEFAULTS = {
   maxQueueSize: 2_048,
   maxExportBatchSize: 512,
   flushTimeoutMs: 5_000,
+  contentMaxCodePoints: CONTENT_MAX_CODE_POINTS,
 } as const;
 
 /** OTLP transports this package can export with. */
@@ -118,6 +121,14 @@ export interface TelemetryConfig {
   readonly flushOnExit: boolean;
   /** `MELLEA_TRACE_FLUSH_TIMEOUT`: upper bound (ms) of a flush or shutdown, including the exit flush. Default 5000. */
   readonly flushTimeoutMs: number;
+  /**
+   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`: record `gen_ai.input.messages`,
+   * `gen_ai.output.messages`, `gen_ai.system_instructions` and `gen_ai.tool.definitions` on backend spans.
+   * Default false. Never on while `content` is false.
+   */
+  readonly captureMessageContent: boolean;
+  /** `MELLEA_TRACE_CONTENT_MAX_LENGTH`: bound of each message attribute, in code points (≥ 256). Default 16384. */
+  readonly contentMaxCodePoints: number;
 }
 
 /** Settings given in code; they take precedence over the environment. */
@@ -126,6 +137,10 @@ export interface TelemetryOverrides {
   backend?: boolean;
   flushOnExit?: boolean;
   flushTimeoutMs?: number;
+  /** Record prompts and responses as messages (wins over OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT). */
+  captureMessageContent?: boolean;
+  /** Bound of each message attribute, in code points (wins over MELLEA_TRACE_CONTENT_MAX_LENGTH). */
+  contentMaxCodePoints?: number;
 }
 
 const TRUE_VALUES = new Set(['true', '1', 'yes']);
@@ -306,6 +321,32 @@ function parseBatch(env: NodeJS.ProcessEnv): BatchSettings {
   });
 }
 
+const CAPTURE_ON = new Set(['true', '1', 'yes', 'span_only']);
+const CAPTURE_OFF = new Set(['false', '0', 'no', '', 'none']);
+
+/**
+ * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`: `true`/`1`/`yes`/`span_only` record messages on spans;
+ * `false`/`0`/`no`/`none`/empty do not. `span_and_event` records the span attributes (events are not
+ * emitted) and `event_only` records nothing, each with one warning; anything else is off plus one warning.
+ */
+function parseCaptureMode(env: NodeJS.ProcessEnv): boolean {
+  const name = ENV.captureMessageContent;
+  const raw = env[name];
+  if (raw === undefined) return false;
+  const value = raw.trim().toLowerCase();
+  if (CAPTURE_ON.has(value)) return true;
+  if (CAPTURE_OFF.has(value)) return false;
+  const events = value === 'span_and_event' || value === 'event_only';
+  warnOnce(
+    `${name}:invalid`,
+    events
+      ? `${name}=${quote(raw)}: events are not emitted by this package; ` +
+          (value === 'span_and_event' ? 'recording messages on spans only (span_only).' : 'recording no messages.')
+      : `${name}=${quote(raw)} is not a recognised value; accepted: true, span_only (on) or false, none (off). Using false.`,
+  );
+  return value === 'span_and_event';
+}
+
 /**
  * Reads the configuration from an environment (default: `process.env`), with `overrides` from code taking
  * precedence. Pure apart from warnings; the result is frozen.
@@ -340,5 +381,21 @@ export function readTelemetryConfig(
     batch: parseBatch(env),
     flushOnExit: overrides.flushOnExit ?? parseBooleanEnv(env, ENV.flushOnExit, true),
     flushTimeoutMs: overrides.flushTimeoutMs ?? parseInteger(env, [ENV.flushTimeout], DEFAULTS.flushTimeoutMs, 1),
+    captureMessageContent: overrides.captureMessageContent ?? parseCaptureMode(env),
+    contentMaxCodePoints: contentBound(overrides.contentMaxCodePoints, env),
   });
+}
+
+/** The smallest bound accepted for message attributes: room for a message, a part and the truncation marker. */
+const MIN_CONTENT_CODE_POINTS = 256;
+
+function contentBound(override: number | undefined, env: NodeJS.ProcessEnv): number {
+  if (override === undefined)
+    return parseInteger(env, [ENV.contentMaxLength], DEFAULTS.contentMaxCodePoints, MIN_CONTENT_CODE_POINTS);
+  if (Number.isInteger(override) && override >= MIN_CONTENT_CODE_POINTS) return override;
+  warnOnce(
+    'contentMaxCodePoints:invalid',
+    `contentMaxCodePoints=${String(override)} is not a whole number ≥ ${MIN_CONTENT_CODE_POINTS}. Using ${DEFAULTS.contentMaxCodePoints}.`,
+  );
+  return DEFAULTS.contentMaxCodePoints;
 }

@@ -5,6 +5,7 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { readTelemetryConfig, type TelemetryConfig, type TelemetryOverrides } from './config';
+import type { ContentRedactor } from './content/redact';
 import { ensureContextManager, releaseContextManager } from './sdk/context-manager';
 import type { ExportStats } from './sdk/export-guard';
 import { applicationPipeline, bounded, type Pipeline, sdkPipeline } from './sdk/pipeline';
@@ -29,6 +30,11 @@ export interface TelemetryOptions extends TelemetryOverrides {
    * Ignored when `tracerProvider` is given (add processors to that provider instead).
    */
   spanProcessors?: readonly SpanProcessor[];
+  /**
+   * Sees every content attribute (messages, `response`, evaluation explanations) before it is recorded, and
+   * returns it, a changed copy, or `undefined` to drop it; a throw drops it too. See {@link ContentRedactor}.
+   */
+  redact?: ContentRedactor;
 }
 
 interface Lifecycle {
@@ -65,6 +71,7 @@ function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
   current.config = config;
   current.pipeline = pipeline;
   state.content = config.content;
+  applyCapture(config, current.options.redact);
   if (pipeline === undefined) {
     state.application.enabled = false;
     state.backend.enabled = false;
@@ -72,6 +79,13 @@ function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
   } else {
     useProvider(pipeline.tracerProvider, config.application, config.backend);
   }
+}
+
+/** Message capture and redaction from the config and the `redact` option (content off turns capture off). */
+function applyCapture(config: TelemetryConfig, redact: ContentRedactor | undefined): void {
+  state.capture.messages = config.content && config.captureMessageContent;
+  state.capture.maxCodePoints = config.contentMaxCodePoints;
+  state.capture.redact = redact;
 }
 
 function useProvider(provider: TracerProvider, application: boolean, backend: boolean): void {
@@ -156,12 +170,25 @@ export function isContentTracingEnabled(): boolean {
 }
 
 /**
+ * Whether prompts and responses are recorded as `gen_ai.input.messages` / `gen_ai.output.messages` on backend
+ * spans: OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT (or the `captureMessageContent` option) on and
+ * MELLEA_TRACE_CONTENT not off.
+ *
+ * @example
+ * configureTelemetry({ backend: true, captureMessageContent: true });
+ * isMessageCaptureEnabled(); // true (unless MELLEA_TRACE_CONTENT=false)
+ */
+export function isMessageCaptureEnabled(): boolean {
+  return state.content && state.capture.messages;
+}
+
+/**
  * Routes both scopes to `tracerProvider` with the given switches, until the returned function restores the
  * previous routing. Used by the testing entry point; the SDK runtime built from the environment stays as is.
  */
 export function overrideTracing(
   tracerProvider: TracerProvider,
-  switches: { application: boolean; backend: boolean; content: boolean },
+  switches: { application: boolean; backend: boolean; content: boolean } & Partial<typeof state.capture>,
 ): () => void {
   lifecycle();
   const saved = {
@@ -169,12 +196,17 @@ export function overrideTracing(
     backend: { ...state.backend },
     content: state.content,
   };
+  const savedCapture = { ...state.capture };
   useProvider(tracerProvider, switches.application, switches.backend);
   state.content = switches.content;
+  if (switches.messages !== undefined) state.capture.messages = switches.messages;
+  if (switches.maxCodePoints !== undefined) state.capture.maxCodePoints = switches.maxCodePoints;
+  if ('redact' in switches) state.capture.redact = switches.redact;
   return () => {
     Object.assign(state.application, saved.application);
     Object.assign(state.backend, saved.backend);
     state.content = saved.content;
+    Object.assign(state.capture, savedCapture);
   };
 }
 

@@ -2,9 +2,11 @@
  * One open span: its recipe, the attributes it collects, and ending it exactly once — successfully, with a
  * stream's collected attributes, or as failed (exception event, ERROR status, `error.type`).
  */
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import { type Context, type Span, type SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type AttributeMap, toAttributeValue } from './coerce';
-import { ATTR_ERROR_TYPE } from './semconv';
+import { contentAttributeValue } from './content/record';
+import { ATTR_ERROR_TYPE, CONTENT_ATTRIBUTES } from './semconv';
 import type { TraceScope } from './state';
 import { describeError, warnOnce } from './warnings';
 
@@ -22,6 +24,14 @@ export interface SpanRecipe {
   resultAttributes?(result: unknown, self: unknown, args: ArrayLike<unknown>, out: AttributeMap): void;
   /** Writes the attributes taken from one chunk of a streamed result; later chunks overwrite earlier ones. */
   chunkAttributes?(chunk: unknown, self: unknown, args: ArrayLike<unknown>, out: AttributeMap): void;
+  /** Events taken from the call's result (e.g. `gen_ai.evaluation.result`). Only called for recording spans. */
+  resultEvents?(result: unknown, self: unknown, args: ArrayLike<unknown>): readonly SpanEventInput[] | undefined;
+}
+
+/** An event a recipe adds to its span; its attributes are set like the span's (content ones through the gate). */
+export interface SpanEventInput {
+  readonly name: string;
+  readonly attributes: AttributeMap;
 }
 
 /** One open span and what is needed to end it exactly once. */
@@ -61,6 +71,22 @@ export class TracedCall {
       this.warnExtractor(error);
     }
     this.setAttributes(out);
+    if (this.recipe.resultEvents !== undefined) this.recordEvents(result);
+  }
+
+  private recordEvents(result: unknown): void {
+    try {
+      for (const event of this.recipe.resultEvents?.(result, this.self, this.args) ?? []) {
+        const attributes: Attributes = {};
+        for (const key in event.attributes) {
+          const value = this.attributeValue(key, event.attributes[key]);
+          if (value !== undefined) attributes[key] = value;
+        }
+        this.span.addEvent(event.name, attributes);
+      }
+    } catch (error) {
+      this.warnExtractor(error);
+    }
   }
 
   /** Collects a stream chunk's attributes into `into` (later chunks overwrite earlier ones). */
@@ -82,9 +108,14 @@ export class TracedCall {
   /** Sets already-collected attributes (coerced; undefined/null skipped). */
   setAttributes(attributes: AttributeMap): void {
     for (const key in attributes) {
-      const value = toAttributeValue(attributes[key]);
+      const value = this.attributeValue(key, attributes[key]);
       if (value !== undefined) this.span.setAttribute(key, value);
     }
+  }
+
+  /** Content attributes (prompts, responses) pass the content gate: switch, redaction, bound. */
+  private attributeValue(key: string, raw: unknown): AttributeValue | undefined {
+    return CONTENT_ATTRIBUTES.has(key) ? contentAttributeValue(key, raw) : toAttributeValue(raw);
   }
 
   /** Ends the span successfully, first recording the result's attributes. */
