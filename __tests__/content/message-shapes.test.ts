@@ -61,10 +61,7 @@ describe('input messages by convention', () => {
     tracing.reset();
     await backend.generateFromRaw([new Instruction('a'), new Instruction('b')]);
     const span = attributesOf('text_completion');
-    expect(parsedMessages(span['gen_ai.input.messages'], 'input').map((m) => m.parts[0].content)).toEqual([
-      'a',
-      'b',
-    ]);
+    expect(parsedMessages(span['gen_ai.input.messages'], 'input').map((m) => m.parts[0].content)).toEqual(['a', 'b']);
     expect(parsedMessages(span['gen_ai.output.messages'], 'output')).toHaveLength(2);
   });
 
@@ -91,7 +88,13 @@ describe('input messages by convention', () => {
       model: 'gpt-4o-mini',
       messages: [
         { role: 'system', content: 'You are terse.' },
-        { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }, { type: 'image_url', image_url: {} }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Weather in Paris?' },
+            { type: 'image_url', image_url: {} },
+          ],
+        },
         {
           role: 'assistant',
           content: null,
@@ -112,7 +115,10 @@ describe('input messages by convention', () => {
     expect(parsedMessages(span['gen_ai.input.messages'], 'input')).toEqual([
       { role: 'system', parts: [{ type: 'text', content: 'You are terse.' }] },
       { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] },
-      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'weather', arguments: { city: 'Paris' } }] },
+      {
+        role: 'assistant',
+        parts: [{ type: 'tool_call', id: 'call_1', name: 'weather', arguments: { city: 'Paris' } }],
+      },
       { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', result: '18°C "sunny"\n\\' }] },
     ]);
     expect(parsedMessages(span['gen_ai.tool.definitions'], 'tools')).toEqual([
@@ -144,7 +150,7 @@ describe('input messages by convention', () => {
     ]);
   });
 
-  it("Anthropic: system (string or blocks) goes to gen_ai.system_instructions; tool_use / tool_result blocks", async () => {
+  it('Anthropic: system (string or blocks) goes to gen_ai.system_instructions; tool_use / tool_result blocks', async () => {
     const backend = new OpenAIChatBackend();
     backend.next = {
       id: 'msg_1',
@@ -163,7 +169,10 @@ describe('input messages by convention', () => {
       messages: [
         { role: 'user', content: 'Bonjour' },
         { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'lookup', input: { q: 'bonjour' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'hello' }] }] },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'hello' }] }],
+        },
       ],
       tools: [{ name: 'lookup', description: 'Looks up', input_schema: { type: 'object' } }],
     });
@@ -210,7 +219,11 @@ describe('input messages by convention', () => {
       model: 'granite4.1:3b',
       messages: [
         { role: 'user', content: 'Weather?' },
-        { role: 'assistant', content: '', tool_calls: [{ function: { name: 'weather', arguments: { city: 'Oslo' } } }] },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [{ function: { name: 'weather', arguments: { city: 'Oslo' } } }],
+        },
         { role: 'tool', content: '18', tool_name: 'weather' },
       ],
     });
@@ -269,7 +282,11 @@ describe('streamed output: the concatenation of the deltas', () => {
       { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Let me ' } },
       { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'check.' } },
       { type: 'content_block_stop', index: 0 },
-      { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_1', name: 'f', input: {} } },
+      {
+        type: 'content_block_start',
+        index: 1,
+        content_block: { type: 'tool_use', id: 'toolu_1', name: 'f', input: {} },
+      },
       { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"a":' } },
       { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '1}' } },
       { type: 'content_block_stop', index: 1 },
@@ -311,7 +328,9 @@ describe('streamed output: the concatenation of the deltas', () => {
     const local = createTestTracing({ captureMessageContent: true, contentMaxCodePoints: 1_000 });
     try {
       const backend = new OpenAIChatBackend();
-      backend.chunks = Array.from({ length: 5_000 }, () => ({ choices: [{ index: 0, delta: { content: 'abcdefghij' } }] }));
+      backend.chunks = Array.from({ length: 5_000 }, () => ({
+        choices: [{ index: 0, delta: { content: 'abcdefghij' } }],
+      }));
       await drain(backend.stream({ messages: [{ role: 'user', content: 'go' }] }));
       const json = local.span('chat').attributes['gen_ai.output.messages'] as string;
       expect(json.length).toBeLessThanOrEqual(1_000);
@@ -333,7 +352,9 @@ describe('per-decorator extractors', () => {
         },
       })
       async ask(prompt: string): Promise<{ raw: unknown }> {
-        return { raw: { choices: [{ message: { role: 'assistant', content: `re: ${prompt}` }, finish_reason: 'stop' }] } };
+        return {
+          raw: { choices: [{ message: { role: 'assistant', content: `re: ${prompt}` }, finish_reason: 'stop' }] },
+        };
       }
 
       @traceBackend('chat', { content: { chunk: (chunk: { token: string }) => chunk.token } })
