@@ -39,7 +39,11 @@ function checkMessage(message: unknown, at: string, errors: string[], output: bo
   }
   if (typeof message['role'] !== 'string') errors.push(`${at}.role is not a string`);
   if (!Array.isArray(message['parts'])) errors.push(`${at}.parts is not an array`);
-  else message['parts'].forEach((part, index) => checkPart(part, `${at}.parts[${index}]`, errors));
+  else {
+    message['parts'].forEach((part, index) => {
+      checkPart(part, `${at}.parts[${index}]`, errors);
+    });
+  }
   if (output) {
     const reason = message['finish_reason'];
     if (typeof reason !== 'string') errors.push(`${at}.finish_reason is not a string`);

@@ -53,6 +53,7 @@ export function contentAttributeValue(key: string, raw: unknown): AttributeValue
   if (value === undefined || value === null) return undefined;
   const redact = state.capture.redact;
   if (redact !== undefined) {
+    value = withinMargin(key, value);
     try {
       value = redact(key, value);
     } catch (error) {
@@ -66,6 +67,40 @@ export function contentAttributeValue(key: string, raw: unknown): AttributeValue
     if (value === undefined || value === null) return undefined;
   }
   return serialised(key, value);
+}
+
+/**
+ * The redactor's input kept small: content past the bound plus the margin, counted in order over all the
+ * messages, is cut first — it could never be recorded, and the margin keeps a secret at the bound whole. What
+ * remains is still longer than the bound, so the final cut marks the attribute as truncated.
+ */
+function withinMargin(key: string, value: unknown): unknown {
+  if (!Array.isArray(value) || (key !== ATTR_GEN_AI_INPUT_MESSAGES && key !== ATTR_GEN_AI_OUTPUT_MESSAGES))
+    return value;
+  let room = state.capture.maxCodePoints + REDACTION_MARGIN;
+  const kept: unknown[] = [];
+  for (const message of value) {
+    const parts = (message as { parts?: unknown } | null)?.parts;
+    if (!Array.isArray(parts)) {
+      kept.push(message);
+      continue;
+    }
+    const keptParts: unknown[] = [];
+    for (const part of parts) {
+      const content = (part as { content?: unknown } | null)?.content;
+      if (typeof content !== 'string' || content.length <= room) {
+        keptParts.push(part);
+        if (typeof content === 'string') room -= content.length;
+        continue;
+      }
+      keptParts.push({ ...(part as object), content: truncateResponse(content, room) });
+      room = -1;
+      break;
+    }
+    kept.push(keptParts.length === parts.length ? message : { ...(message as object), parts: keptParts });
+    if (room < 0) return kept;
+  }
+  return value;
 }
 
 function serialised(key: string, value: unknown): string | undefined {

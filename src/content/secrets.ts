@@ -30,7 +30,7 @@ const PATTERNS: ReadonlyArray<readonly [SecretKind, string]> = [
   ['anthropic_key', `${START}sk-ant-[A-Za-z0-9_-]{20,}`],
   ['openai_key', `${START}sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}`],
   ['google_key', `${START}AIza[0-9A-Za-z_-]{35}`],
-  ['aws_access_key', `${START}(?:AKIA|ASIA)[0-9A-Z]{16}(?![0-9A-Z])`],
+  ['aws_access_key', `${START}(?:AKIA|ASIA)[0-9A-Z]{16}`],
   ['github_token', `${START}(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})`],
   ['huggingface_token', `${START}hf_[A-Za-z0-9]{30,}`],
   ['slack_token', `${START}xox[abposr]-[A-Za-z0-9-]{10,}`],
@@ -41,15 +41,16 @@ const PATTERNS: ReadonlyArray<readonly [SecretKind, string]> = [
   ['bearer_token', `(?<=${START}[Bb][Ee][Aa][Rr][Ee][Rr]\\s+)[A-Za-z0-9\\-._~+/]{8,}=*`],
   ['jwt', `${START}eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*`],
   ['email', `[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z]{2,}`],
-  // 13–19 digits, optionally grouped by single spaces or dashes; kept only when the Luhn check passes.
-  ['credit_card', `(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])`],
+  // 13 or more digits, optionally grouped by single spaces or dashes; then the Luhn check on the run and on its
+  // 13–19-digit windows between separators (a card may follow other numbers: `order 2024 4111 1111 ...`).
+  ['credit_card', `(?<![0-9])[0-9](?:[ -]?[0-9]){12,}(?![0-9])`],
 ];
 
 const KINDS = PATTERNS.map(([kind]) => kind);
 // One pass over each string: the alternatives in order, each its own capture group.
 const SECRET = new RegExp(PATTERNS.map(([, source]) => `(${source})`).join('|'), 'g');
 // A cheap pre-check: every pattern needs one of these characters or a run of digits.
-const MAYBE_SECRET = /[@_.-]|[0-9]{4}|[Bb]earer|AKIA|ASIA|AIza/;
+const MAYBE_SECRET = /[@_.-]|[0-9]{4}|bearer|AKIA|ASIA|AIza/i;
 
 /**
  * `text` with every recognised secret replaced by `[REDACTED:<kind>]`.
