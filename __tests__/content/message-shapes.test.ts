@@ -347,7 +347,7 @@ describe('per-decorator extractors', () => {
     class Custom {
       @traceBackend('chat', {
         content: {
-          input: (_self, [prompt]: [string]) => ({ messages: [{ role: 'user', content: prompt }], system: 'sys' }),
+          input: (_self, args) => ({ messages: [{ role: 'user', content: args[0] }], system: 'sys' }),
           output: (result: { raw: unknown }) => result.raw,
         },
       })
