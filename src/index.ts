@@ -38,7 +38,7 @@ export type {
   ToolCallResponsePart,
   ToolDefinition,
 } from './content/messages';
-export { type ContentRedactor, composeRedactors } from './content/redact';
+export { type ContentRedactor, composeRedactors, redactStrings } from './content/redact';
 export { passesLuhn, redactSecrets, type SecretKind, scrubSecrets } from './content/secrets';
 export { TRUNCATION_MARKER } from './content/truncate-json';
 export { type ActOptions, type ActResult, type GenerativeSession, GenerativeSlot } from './generative-slot';

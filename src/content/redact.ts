@@ -34,6 +34,18 @@ export function composeRedactors(...redactors: readonly ContentRedactor[]): Cont
 }
 
 /**
+ * A redactor that runs `replace` on every string of the attribute (message text, tool arguments and results,
+ * object keys), on a copy: the usual way to add your own patterns.
+ *
+ * @example
+ * const maskAccounts = redactStrings((text) => text.replace(/ACC-\d{8}/g, 'ACC-********'));
+ * configureTelemetry({ redact: composeRedactors(redactSecrets, maskAccounts) });
+ */
+export function redactStrings(replace: (text: string) => string): ContentRedactor {
+  return (_key, value) => mapStrings(value, replace);
+}
+
+/**
  * A copy of `value` in which every string (object keys included) went through `replace`. Plain data only:
  * depth beyond 64 or a cycle is replaced by `null` rather than copied.
  */

@@ -3,7 +3,7 @@
  * by their published shapes; a secret in another shape, split by the program across fields, glued to the
  * letters around it, or encoded (base64, URL-encoded...) passes through.
  */
-import { type ContentRedactor, mapStrings } from './redact';
+import { type ContentRedactor, redactStrings } from './redact';
 
 /** What {@link redactSecrets} recognises, and the placeholder each becomes (`[REDACTED:<kind>]`). */
 export type SecretKind =
@@ -77,7 +77,7 @@ export function scrubSecrets(text: string): string {
  * @example
  * configureTelemetry({ captureMessageContent: true, redact: redactSecrets });
  */
-export const redactSecrets: ContentRedactor = (_key, value) => mapStrings(value, scrubSecrets);
+export const redactSecrets: ContentRedactor = redactStrings(scrubSecrets);
 
 /**
  * A digit run that fails the check as a whole may still contain a card (`2024 4111 1111 1111 1111`): the
