@@ -301,3 +301,44 @@ describe('ollama@0.6.4', () => {
     ]);
   });
 });
+
+describe('the runtime HTTP backends (OpenAIBackend over the wire)', () => {
+  it('generateFromContext and streamFromContext: the context, the action, the answer', async () => {
+    const { ChatContext, Message, OpenAIBackend } = await import('mellea-telemetry/runtime');
+    const backend = new OpenAIBackend({ modelId: 'gpt-4o-mini', baseURL: `${server.url}/v1`, apiKey: 'k' });
+    const ctx = new ChatContext().add(
+      new Message('user', 'Hi, I am ola@example.no'),
+      new Message('assistant', 'Hello!'),
+    );
+    server.handle((_req, res) =>
+      sendJson(res, 200, {
+        id: 'chatcmpl-3',
+        model: 'gpt-4o-mini',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'Sure.' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 },
+      }),
+    );
+    await backend.generateFromContext(new Message('user', 'Help me'), ctx);
+    expect(parsedMessages(chat()['gen_ai.input.messages'], 'input')).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: 'Hi, I am [REDACTED:email]' }] },
+      { role: 'assistant', parts: [{ type: 'text', content: 'Hello!' }] },
+      { role: 'user', parts: [{ type: 'text', content: 'Help me' }] },
+    ]);
+    expect(parsedMessages(chat()['gen_ai.output.messages'], 'output')).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'Sure.' }], finish_reason: 'stop' },
+    ]);
+    // The request really carried the unredacted text: redaction is for telemetry only.
+    expect(JSON.stringify(server.requests[0]!.body)).toContain('ola@example.no');
+    tracing.reset();
+    const event = (content: string, finish: string | null = null) => ({
+      id: 'chatcmpl-4',
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+    });
+    server.handle((_req, res) => sendSse(res, [event('Stre'), event('amed.'), event('', 'stop')]));
+    await drain(backend.streamFromContext(new Message('user', 'Stream it'), ctx));
+    expect(parsedMessages(chat()['gen_ai.output.messages'], 'output')).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'Streamed.' }], finish_reason: 'stop' },
+    ]);
+  });
+});
