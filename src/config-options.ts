@@ -77,6 +77,8 @@ const CHECKS: Checks = {
   serviceName: nonEmptyString,
   traceFile: nonEmptyString,
   consoleFormat: oneOf(['otel', 'tree'] as const),
+  captureMessageContent: boolean,
+  contentMaxCodePoints: wholeNumber(BOUNDS.contentMaxCodePoints),
   resourceAttributes(value, option) {
     stringMap(value, option);
     if (ATTR_SERVICE_NAME in value)

@@ -22,7 +22,7 @@
 import { checkTelemetryOverrides } from './config-options';
 import { headerProblem, quoteKey } from './header-rules';
 import { printableUrl } from './printable-url';
-import { ATTR_SERVICE_NAME } from './semconv';
+import { ATTR_SERVICE_NAME, CONTENT_MAX_CODE_POINTS } from './semconv';
 import {
   BOUNDS,
   isHttpUrl,
@@ -62,6 +62,8 @@ export const ENV = {
   bspExportTimeout: 'OTEL_BSP_EXPORT_TIMEOUT',
   bspMaxQueueSize: 'OTEL_BSP_MAX_QUEUE_SIZE',
   bspMaxExportBatchSize: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+  captureMessageContent: 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT',
+  contentMaxLength: 'MELLEA_TRACE_CONTENT_MAX_LENGTH',
 } as const;
 
 /** The `service.name` used when neither an option nor the environment names the service. */
@@ -78,6 +80,7 @@ export const DEFAULTS = {
   maxQueueSize: 2_048,
   maxExportBatchSize: 512,
   flushTimeoutMs: 5_000,
+  contentMaxCodePoints: CONTENT_MAX_CODE_POINTS,
 } as const;
 
 /** Batch span processor settings (`OTEL_BSP_*`). */
@@ -132,6 +135,14 @@ export interface TelemetryConfig {
    * `tree` (`tree`: each finished trace once, as an indented span tree). Default `otel`.
    */
   readonly consoleFormat: ConsoleFormat;
+  /**
+   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`: record `gen_ai.input.messages`,
+   * `gen_ai.output.messages`, `gen_ai.system_instructions` and `gen_ai.tool.definitions` on backend spans.
+   * Default false. Never on while `content` is false.
+   */
+  readonly captureMessageContent: boolean;
+  /** `MELLEA_TRACE_CONTENT_MAX_LENGTH`: bound of each message attribute, in code points (≥ 256). Default 16384. */
+  readonly contentMaxCodePoints: number;
 }
 
 /** The two console formats: OpenTelemetry's per-span output, or one span tree per finished trace. */
@@ -184,6 +195,10 @@ export interface TelemetryOverrides {
   traceFile?: string;
   /** The format of the console output when it is on (see {@link TelemetryConfig.consoleFormat}). */
   consoleFormat?: ConsoleFormat;
+  /** Record prompts and responses as messages (wins over OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT). */
+  captureMessageContent?: boolean;
+  /** Bound of each message attribute, in code points (wins over MELLEA_TRACE_CONTENT_MAX_LENGTH). */
+  contentMaxCodePoints?: number;
 }
 
 const TRUE_VALUES = new Set(['true', '1', 'yes']);
@@ -438,6 +453,32 @@ export function exporterConfig(config: TelemetryConfig): TelemetryConfig {
   return url === undefined || url === config.otlpEndpoint ? config : Object.freeze({ ...config, otlpEndpoint: url });
 }
 
+const CAPTURE_ON = new Set(['true', '1', 'yes', 'span_only']);
+const CAPTURE_OFF = new Set(['false', '0', 'no', '', 'none']);
+
+/**
+ * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`: `true`/`1`/`yes`/`span_only` record messages on spans;
+ * `false`/`0`/`no`/`none`/empty do not. `span_and_event` records the span attributes (events are not
+ * emitted) and `event_only` records nothing, each with one warning; anything else is off plus one warning.
+ */
+function parseCaptureMode(env: NodeJS.ProcessEnv): boolean {
+  const name = ENV.captureMessageContent;
+  const raw = env[name];
+  if (raw === undefined) return false;
+  const value = raw.trim().toLowerCase();
+  if (CAPTURE_ON.has(value)) return true;
+  if (CAPTURE_OFF.has(value)) return false;
+  const events = value === 'span_and_event' || value === 'event_only';
+  warnOnce(
+    `${name}:invalid`,
+    events
+      ? `${name}=${quote(raw)}: events are not emitted by this package; ` +
+          (value === 'span_and_event' ? 'recording messages on spans only (span_only).' : 'recording no messages.')
+      : `${name}=${quote(raw)} is not a recognised value; accepted: true, span_only (on) or false, none (off). Using false.`,
+  );
+  return value === 'span_and_event';
+}
+
 /**
  * Reads the configuration from an environment (default: `process.env`), with `overrides` from code taking
  * precedence (see the module comment for the whole order). Pure apart from warnings; the result is frozen.
@@ -490,6 +531,10 @@ export function readTelemetryConfig(
       resolve(env, [ENV.flushTimeout], wholeNumber(BOUNDS.flushTimeoutMs), DEFAULTS.flushTimeoutMs),
     traceFile: overrides.traceFile ?? (env[ENV.traceFile]?.trim() || undefined),
     consoleFormat: overrides.consoleFormat ?? (isTreeConsole(env) ? 'tree' : 'otel'),
+    captureMessageContent: overrides.captureMessageContent ?? parseCaptureMode(env),
+    contentMaxCodePoints:
+      overrides.contentMaxCodePoints ??
+      resolve(env, [ENV.contentMaxLength], wholeNumber(BOUNDS.contentMaxCodePoints), DEFAULTS.contentMaxCodePoints),
   });
   if (exportUrl !== undefined) exportUrls.set(config, exportUrl);
   return config;

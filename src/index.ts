@@ -15,6 +15,7 @@ export { traceBackend } from '../decorators/trace-backend';
 export { traceMethods } from '../decorators/trace-methods';
 export type { TraceApplicationOptions } from './attributes/application';
 export type { TraceBackendOptions } from './attributes/backend';
+export type { EvaluationOutcome, EvaluationReader } from './attributes/evaluation';
 export type { TraceOptions } from './attributes/options';
 export type { AttributeMap } from './coerce';
 export {
@@ -25,6 +26,21 @@ export {
   type TelemetryConfig,
   type TelemetryOverrides,
 } from './config';
+export type { ContentOptions } from './content/capture';
+export type {
+  CapturedInput,
+  ContentInput,
+  InputMessage,
+  MessagePart,
+  OutputMessage,
+  TextPart,
+  ToolCallPart,
+  ToolCallResponsePart,
+  ToolDefinition,
+} from './content/messages';
+export { type ContentRedactor, composeRedactors, redactStrings } from './content/redact';
+export { passesLuhn, redactSecrets, type SecretKind, scrubSecrets } from './content/secrets';
+export { TRUNCATION_MARKER } from './content/truncate-json';
 export { type ActOptions, type ActResult, type GenerativeSession, GenerativeSlot } from './generative-slot';
 export {
   configureTelemetry,
@@ -34,6 +50,7 @@ export {
   isApplicationTracingEnabled,
   isBackendTracingEnabled,
   isContentTracingEnabled,
+  isMessageCaptureEnabled,
   reloadTelemetryConfig,
   shutdownTelemetry,
   type TelemetryOptions,

@@ -6,6 +6,7 @@ import type { TracerProvider } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ENV, exporterConfig, readTelemetryConfig, type TelemetryConfig, type TelemetryOverrides } from './config';
 import { OVERRIDE_NAMES } from './config-options';
+import type { ContentRedactor } from './content/redact';
 import { abandonOpenStreams } from './open-streams';
 import { ensureContextManager, releaseContextManager } from './sdk/context-manager';
 import type { ExportStats } from './sdk/export-guard';
@@ -45,6 +46,11 @@ export interface TelemetryOptions extends TelemetryOverrides {
    * Ignored when `tracerProvider` is given (add processors to that provider instead).
    */
   spanProcessors?: readonly SpanProcessor[];
+  /**
+   * Sees every content attribute (messages, `response`, evaluation explanations) before it is recorded, and
+   * returns it, a changed copy, or `undefined` to drop it; a throw drops it too. See {@link ContentRedactor}.
+   */
+  redact?: ContentRedactor;
 }
 
 interface Lifecycle {
@@ -82,6 +88,7 @@ function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
   current.config = config;
   current.pipeline = pipeline;
   state.content = config.content;
+  applyCapture(config, current.options.redact);
   if (pipeline === undefined) {
     state.application.enabled = false;
     state.backend.enabled = false;
@@ -130,11 +137,13 @@ function idleOutputsHint(config: TelemetryConfig, options: TelemetryOptions): st
   );
 }
 
-const OPTION_NAMES = new Set([...OVERRIDE_NAMES, 'tracerProvider', 'spanProcessors']);
+const OPTION_NAMES = new Set([...OVERRIDE_NAMES, 'tracerProvider', 'spanProcessors', 'redact']);
 
 /** Throws on invalid provider/processor options; warns once about option names it does not know (typos). */
 function checkLifecycleOptions(options: TelemetryOptions): void {
-  const { tracerProvider, spanProcessors } = options;
+  const { tracerProvider, spanProcessors, redact } = options;
+  if (redact !== undefined && typeof redact !== 'function')
+    throw new TypeError('configureTelemetry option "redact" must be a function (key, value) => value | undefined.');
   if (tracerProvider !== undefined && typeof (tracerProvider as { getTracer?: unknown })?.getTracer !== 'function')
     throw new TypeError('configureTelemetry option "tracerProvider" must be a TracerProvider (with getTracer()).');
   if (spanProcessors !== undefined) {
@@ -154,6 +163,13 @@ function checkLifecycleOptions(options: TelemetryOptions): void {
         `configureTelemetry option ${JSON.stringify(name.slice(0, 60))} is not known and is ignored (known: ${[...OPTION_NAMES].join(', ')}).`,
       );
   }
+}
+
+/** Message capture and redaction from the config and the `redact` option (content off turns capture off). */
+function applyCapture(config: TelemetryConfig, redact: ContentRedactor | undefined): void {
+  state.capture.messages = config.content && config.captureMessageContent;
+  state.capture.maxCodePoints = config.contentMaxCodePoints;
+  state.capture.redact = redact;
 }
 
 function useProvider(provider: TracerProvider, application: boolean, backend: boolean): void {
@@ -249,12 +265,25 @@ export function isContentTracingEnabled(): boolean {
 }
 
 /**
+ * Whether prompts and responses are recorded as `gen_ai.input.messages` / `gen_ai.output.messages` on backend
+ * spans: OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT (or the `captureMessageContent` option) on and
+ * MELLEA_TRACE_CONTENT not off.
+ *
+ * @example
+ * configureTelemetry({ backend: true, captureMessageContent: true });
+ * isMessageCaptureEnabled(); // true (unless MELLEA_TRACE_CONTENT=false)
+ */
+export function isMessageCaptureEnabled(): boolean {
+  return state.content && state.capture.messages;
+}
+
+/**
  * Routes both scopes to `tracerProvider` with the given switches, until the returned function restores the
  * previous routing. Used by the testing entry point; the SDK runtime built from the environment stays as is.
  */
 export function overrideTracing(
   tracerProvider: TracerProvider,
-  switches: { application: boolean; backend: boolean; content: boolean },
+  switches: { application: boolean; backend: boolean; content: boolean } & Partial<typeof state.capture>,
 ): () => void {
   lifecycle();
   const saved = {
@@ -262,12 +291,17 @@ export function overrideTracing(
     backend: { ...state.backend },
     content: state.content,
   };
+  const savedCapture = { ...state.capture };
   useProvider(tracerProvider, switches.application, switches.backend);
   state.content = switches.content;
+  if (switches.messages !== undefined) state.capture.messages = switches.messages;
+  if (switches.maxCodePoints !== undefined) state.capture.maxCodePoints = switches.maxCodePoints;
+  if ('redact' in switches) state.capture.redact = switches.redact;
   return () => {
     Object.assign(state.application, saved.application);
     Object.assign(state.backend, saved.backend);
     state.content = saved.content;
+    Object.assign(state.capture, savedCapture);
   };
 }
 

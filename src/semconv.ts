@@ -129,3 +129,41 @@ const WELL_KNOWN_PROVIDERS: readonly (readonly [readonly string[], string])[] = 
   [['xai', 'grok'], 'xai'],
   [['azureaiinference', 'azureinference'], 'az.ai.inference'],
 ];
+// Message content (opt-in: OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT). JSON strings in the Gen-AI
+// conventions' message shape; see src/content/.
+/** The messages sent to the model: a JSON array of `{ role, parts }`. */
+export const ATTR_GEN_AI_INPUT_MESSAGES = 'gen_ai.input.messages';
+/** The messages the model returned: a JSON array of `{ role, parts, finish_reason }`. */
+export const ATTR_GEN_AI_OUTPUT_MESSAGES = 'gen_ai.output.messages';
+/** Instructions sent separately from the chat history (Anthropic's `system`): a JSON array of parts. */
+export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
+/** The tools offered to the model: a JSON array of `{ type, name, description?, parameters? }`. */
+export const ATTR_GEN_AI_TOOL_DEFINITIONS = 'gen_ai.tool.definitions';
+
+// Evaluations: each requirement check is a `gen_ai.evaluation.result` event on its requirement_validation span.
+export const EVENT_GEN_AI_EVALUATION_RESULT = 'gen_ai.evaluation.result';
+export const ATTR_GEN_AI_EVALUATION_NAME = 'gen_ai.evaluation.name';
+export const ATTR_GEN_AI_EVALUATION_SCORE_LABEL = 'gen_ai.evaluation.score.label';
+/** Why the check passed or failed (the validation function's reason or the judge's answer): content. */
+export const ATTR_GEN_AI_EVALUATION_EXPLANATION = 'gen_ai.evaluation.explanation';
+/** `gen_ai.evaluation.score.label` values. */
+export const EVALUATION_PASS = 'pass';
+export const EVALUATION_FAIL = 'fail';
+/** Whether the requirement was met, on the requirement_validation span itself. */
+export const ATTR_MELLEA_REQUIREMENT_PASSED = 'mellea.requirement.passed';
+
+/**
+ * Every attribute that carries prompt or response text. They go through one gate (src/content/record.ts):
+ * dropped when MELLEA_TRACE_CONTENT is off, passed to the `redact` hook, then bounded.
+ */
+export const CONTENT_ATTRIBUTES: ReadonlySet<string> = new Set([
+  ATTR_RESPONSE,
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
+  ATTR_GEN_AI_TOOL_DEFINITIONS,
+  ATTR_GEN_AI_EVALUATION_EXPLANATION,
+]);
+
+/** Default bound of each message attribute, in Unicode code points (16 KiB). */
+export const CONTENT_MAX_CODE_POINTS = 16_384;

@@ -14,7 +14,7 @@ export const MAX_TIMER_MS = 2_147_483_647;
 export interface SettingBounds {
   readonly min: number;
   readonly max: number;
-  readonly unit: 'ms' | 'spans';
+  readonly unit: 'ms' | 'spans' | 'code points';
 }
 
 /**
@@ -29,6 +29,8 @@ export const BOUNDS = {
   exportTimeoutMillis: { min: 1, max: MAX_TIMER_MS, unit: 'ms' },
   maxQueueSize: { min: 1, max: 100_000, unit: 'spans' },
   maxExportBatchSize: { min: 1, max: 100_000, unit: 'spans' },
+  /** Each message attribute: room for a message, a part and the truncation marker; at most 1 Mi code points. */
+  contentMaxCodePoints: { min: 256, max: 1_048_576, unit: 'code points' },
 } as const satisfies Record<string, SettingBounds>;
 
 /** OTLP transports this package can export with. */

@@ -1,5 +1,6 @@
 import { type Tracer, trace } from '@opentelemetry/api';
-import { APPLICATION_TRACER_NAME, BACKEND_TRACER_NAME } from './semconv';
+import type { ContentRedactor } from './content/redact';
+import { APPLICATION_TRACER_NAME, BACKEND_TRACER_NAME, CONTENT_MAX_CODE_POINTS } from './semconv';
 import { VERSION } from './version';
 
 /**
@@ -18,6 +19,18 @@ export interface TelemetryState {
   readonly backend: TraceScope;
   /** Whether the `response` attribute is recorded (MELLEA_TRACE_CONTENT). */
   content: boolean;
+  /** Message capture and redaction (updated in place, like the scopes). */
+  readonly capture: CaptureSettings;
+}
+
+/** How prompts and responses are recorded when content is on. */
+export interface CaptureSettings {
+  /** OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: record gen_ai.input/output.messages. Default false. */
+  messages: boolean;
+  /** Bound of each message attribute, in code points. */
+  maxCodePoints: number;
+  /** The `redact` option of configureTelemetry. */
+  redact: ContentRedactor | undefined;
 }
 
 // Kept on globalThis under a registered symbol, as @opentelemetry/api does, so the CommonJS and ESM builds
@@ -34,6 +47,7 @@ function createState(): TelemetryState {
     },
     backend: { name: BACKEND_TRACER_NAME, enabled: false, tracer: trace.getTracer(BACKEND_TRACER_NAME, VERSION) },
     content: true,
+    capture: { messages: false, maxCodePoints: CONTENT_MAX_CODE_POINTS, redact: undefined },
   };
 }
 

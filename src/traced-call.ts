@@ -2,9 +2,11 @@
  * One open span: its recipe, the attributes it collects, and ending it exactly once — successfully, with a
  * stream's collected attributes, or as failed (exception event, ERROR status, `error.type`).
  */
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import { type Context, type Span, type SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type AttributeMap, toAttributeValue } from './coerce';
-import { ATTR_ERROR_TYPE, ATTR_MELLEA_STREAM_ABANDONED } from './semconv';
+import { contentAttributeValue } from './content/record';
+import { ATTR_ERROR_TYPE, ATTR_MELLEA_STREAM_ABANDONED, CONTENT_ATTRIBUTES } from './semconv';
 import type { TraceScope } from './state';
 import { describeError, warnOnce } from './warnings';
 
@@ -25,6 +27,14 @@ export interface SpanRecipe {
    * stream (so a writer may keep what earlier chunks set, or accumulate); it is set on the span when it ends.
    */
   chunkAttributes?(chunk: unknown, self: unknown, args: ArrayLike<unknown>, out: AttributeMap): void;
+  /** Events taken from the call's result (e.g. `gen_ai.evaluation.result`). Only called for recording spans. */
+  resultEvents?(result: unknown, self: unknown, args: ArrayLike<unknown>): readonly SpanEventInput[] | undefined;
+}
+
+/** An event a recipe adds to its span; its attributes are set like the span's (content ones through the gate). */
+export interface SpanEventInput {
+  readonly name: string;
+  readonly attributes: AttributeMap;
 }
 
 /** One open span and what is needed to end it exactly once. */
@@ -64,6 +74,22 @@ export class TracedCall {
       this.warnExtractor(error);
     }
     this.setAttributes(out);
+    if (this.recipe.resultEvents !== undefined) this.recordEvents(result);
+  }
+
+  private recordEvents(result: unknown): void {
+    try {
+      for (const event of this.recipe.resultEvents?.(result, this.self, this.args) ?? []) {
+        const attributes: Attributes = {};
+        for (const key in event.attributes) {
+          const value = this.attributeValue(key, event.attributes[key]);
+          if (value !== undefined) attributes[key] = value;
+        }
+        this.span.addEvent(event.name, attributes);
+      }
+    } catch (error) {
+      this.warnExtractor(error);
+    }
   }
 
   /** Collects a stream chunk's attributes into `into` (later chunks overwrite earlier ones). */
@@ -85,7 +111,7 @@ export class TracedCall {
   /** Sets already-collected attributes (coerced; undefined/null skipped); a hostile value costs its attribute. */
   setAttributes(attributes: AttributeMap): void {
     for (const key in attributes) {
-      const value = toAttributeValue(attributes[key]);
+      const value = this.attributeValue(key, attributes[key]);
       if (value === undefined) continue;
       try {
         this.span.setAttribute(key, value);
@@ -93,6 +119,11 @@ export class TracedCall {
         warnOnce(`span:attribute:${this.recipe.label}`, `could not set a span attribute: ${describeError(error)}`);
       }
     }
+  }
+
+  /** Content attributes (prompts, responses) pass the content gate: switch, redaction, bound. */
+  private attributeValue(key: string, raw: unknown): AttributeValue | undefined {
+    return CONTENT_ATTRIBUTES.has(key) ? contentAttributeValue(key, raw) : toAttributeValue(raw);
   }
 
   /** Whether the span has ended. */

@@ -112,6 +112,24 @@ const table: Row[] = [
     undefined,
   ],
   ['consoleFormat', { MELLEA_TRACE_CONSOLE: 'tree' }, 'otel', (c) => c.consoleFormat, 'otel', 'tree', 'otel'],
+  [
+    'captureMessageContent',
+    { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'span_only' },
+    false,
+    (c) => c.captureMessageContent,
+    false,
+    true,
+    false,
+  ],
+  [
+    'contentMaxCodePoints',
+    { MELLEA_TRACE_CONTENT_MAX_LENGTH: '4096' },
+    1024,
+    (c) => c.contentMaxCodePoints,
+    1024,
+    4096,
+    16_384,
+  ],
 ];
 
 describe('precedence: option > environment > default', () => {
@@ -140,13 +158,17 @@ describe('precedence: option > environment > default', () => {
       flushTimeoutMs: true,
       traceFile: true,
       consoleFormat: true,
+      captureMessageContent: true,
+      contentMaxCodePoints: true,
       tracerProvider: true,
       spanProcessors: true,
+      redact: true,
     };
     const covered = table.map(([option]) => option);
     expect(Object.keys(options).filter((name) => !covered.includes(name as keyof TelemetryOptions))).toEqual([
       'tracerProvider',
       'spanProcessors',
+      'redact',
     ]);
   });
 

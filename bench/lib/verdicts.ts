@@ -22,6 +22,9 @@ export const REFERENCE: Readonly<Record<string, string>> = {
   'sampled-out.application': 'raw.application.sampled-out',
   'enabled.nested': 'raw.nested',
   'await.async-local-storage': 'await.no-context-manager',
+  'content.off': 'content.off.baseline',
+  'content.on': 'content.off',
+  'content.on.redacted': 'content.on',
 };
 
 /** Rows measured one after the other rather than interleaved: compared by their medians, not by round. */
@@ -82,6 +85,17 @@ export function judge(reports: Reports): Verdict[] {
   ratioTarget('enabled.application', '@traceApplication / raw-API wrapper, same attributes <= 1.10', 1.1);
   ratioTarget('sampled-out.backend', '@traceBackend sampled out / raw API sampled out <= 1.2');
   ratioTarget('sampled-out.application', '@traceApplication sampled out / raw API sampled out <= 1.2');
+
+  const content = reports.content;
+  const captureOff = rowOf(content, 'content.off');
+  const offCost = captureOff && comparison(content, captureOff);
+  if (offCost !== undefined) {
+    verdicts.push({
+      target: 'message capture off costs nothing measurable (<= 1.03x the recipe without the capture hooks)',
+      pass: offCost.ratio <= 1.03,
+      measured: `${fixed(offCost.ratio)}x, ${signed(offCost.deltaNs, 1)} ns (${offCost.reference})`,
+    });
+  }
 
   const memory = reports.memory;
   if (memory !== undefined) {

@@ -4,6 +4,7 @@
  */
 import { SpanKind } from '@opentelemetry/api';
 import { type AttributeMap, isArray } from '../coerce';
+import { type ContentOptions, writeChunkContent, writeInputContent, writeOutputContent } from '../content/capture';
 import { backendInfoOf } from '../metadata';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
@@ -38,6 +39,11 @@ export interface TraceBackendOptions<This = any, Args extends unknown[] = any[]>
   system?: string;
   /** `gen_ai.request.model` for this method, overriding metadata and `this.modelId`/`this.model`. */
   model?: string;
+  /**
+   * Where this method's messages come from when message capture is on and the conventions do not find them
+   * (see "Recording prompts and responses" in docs/tracing.md).
+   */
+  content?: ContentOptions<This, Args>;
 }
 
 /** The operation for a call: the decorator's, else `text_completion` for an array of actions, else `chat`. */
@@ -65,10 +71,17 @@ export function backendRecipe(operation: string | undefined, label: string, opti
       writeBackendMetadata(self, out);
       if (options?.system !== undefined) out[ATTR_GEN_AI_SYSTEM] = options.system;
       if (options?.model !== undefined) out[ATTR_GEN_AI_REQUEST_MODEL] = options.model;
+      writeInputContent(label, options?.content, self, args, out);
       writeOptionAttributes(options, self, args, out);
     },
-    resultAttributes: writeResult,
-    chunkAttributes: writeChunk,
+    resultAttributes(result, self, args, out) {
+      writeOutputContent(label, options?.content, result, self, args, out);
+      writeResult(result, self, args, out);
+    },
+    chunkAttributes(chunk, self, args, out) {
+      writeChunkContent(label, options?.content, chunk, self, args, out);
+      writeChunk(chunk, self, args, out);
+    },
   };
 }
 

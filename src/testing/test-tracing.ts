@@ -1,6 +1,8 @@
 import type { ReadableSpan, Sampler } from '@opentelemetry/sdk-trace-base';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ContentRedactor } from '../content/redact';
 import { overrideTracing } from '../lifecycle';
+import { CONTENT_MAX_CODE_POINTS } from '../semconv';
 import { type SpanNode, spanTree } from './span-tree';
 
 /** Options of {@link createTestTracing}. */
@@ -13,6 +15,12 @@ export interface TestTracingOptions {
   content?: boolean;
   /** A sampler, e.g. `new AlwaysOffSampler()` to test the sampled-out path. */
   sampler?: Sampler;
+  /** Record `gen_ai.input.messages` / `gen_ai.output.messages` on backend spans (default false). */
+  captureMessageContent?: boolean;
+  /** The `redact` hook (as `configureTelemetry({ redact })`); default none. */
+  redact?: ContentRedactor;
+  /** Bound of each message attribute, in code points (default 16384). */
+  contentMaxCodePoints?: number;
 }
 
 /** In-memory tracing for unit tests of decorated classes. */
@@ -56,6 +64,9 @@ export function createTestTracing(options: TestTracingOptions = {}): TestTracing
     application: options.application ?? true,
     backend: options.backend ?? true,
     content: options.content ?? true,
+    messages: options.captureMessageContent ?? false,
+    redact: options.redact,
+    maxCodePoints: options.contentMaxCodePoints ?? CONTENT_MAX_CODE_POINTS,
   });
   const spansNamed = (name: string): ReadableSpan[] => exporter.getFinishedSpans().filter((span) => span.name === name);
   return {
