@@ -141,6 +141,10 @@ const OPTION_NAMES = new Set([...OVERRIDE_NAMES, 'tracerProvider', 'spanProcesso
 
 /** Throws on invalid provider/processor options; warns once about option names it does not know (typos). */
 function checkLifecycleOptions(options: TelemetryOptions): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new TypeError(
+      `configureTelemetry takes an object of options; got ${options === null ? 'null' : typeof options}.`,
+    );
   const { tracerProvider, spanProcessors, redact } = options;
   if (redact !== undefined && typeof redact !== 'function')
     throw new TypeError('configureTelemetry option "redact" must be a function (key, value) => value | undefined.');

@@ -326,6 +326,13 @@ describe('invalid options throw, naming the option, and change nothing', () => {
     );
   });
 
+  it('options that are not an object: a TypeError', () => {
+    expect(() => configureTelemetry(null as never)).toThrow(
+      new TypeError('configureTelemetry takes an object of options; got null.'),
+    );
+    expect(() => configureTelemetry('console' as never)).toThrow(TypeError);
+  });
+
   it('an unknown option (a typo) is one warning, not an error', () => {
     configureTelemetry({ servicename: 'typo' } as TelemetryOptions);
     expect(warnings).toEqual([
