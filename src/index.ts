@@ -25,6 +25,8 @@ export {
   type TelemetryConfig,
   type TelemetryOverrides,
 } from './config';
+export { GEN_AI_LATEST_EXPERIMENTAL, type MetricsConfig, type MetricsOverrides } from './config';
+export { errorCategory } from './metrics/error-category';
 export { type ActOptions, type ActResult, type GenerativeSession, GenerativeSlot } from './generative-slot';
 export {
   configureTelemetry,
@@ -39,6 +41,8 @@ export {
   type TelemetryOptions,
 } from './lifecycle';
 export type { BackendInfo } from './metadata';
+export { isMetricsEnabled, type MetricsOptions } from './metrics/metrics-lifecycle';
+export { recordRequirementCheck, recordSamplingRun } from './metrics/sampling-metrics';
 export { injectTraceContext } from './propagation';
 export type { ExportStats } from './sdk/export-guard';
 export * from './semconv';

@@ -4,7 +4,9 @@
  */
 import type { TracerProvider } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { conventions } from './attributes/latest-conventions';
 import { readTelemetryConfig, type TelemetryConfig, type TelemetryOverrides } from './config';
+import { applyMetricsConfig, flushMetrics, type MetricsOptions, shutdownMetrics } from './metrics/metrics-lifecycle';
 import { ensureContextManager, releaseContextManager } from './sdk/context-manager';
 import type { ExportStats } from './sdk/export-guard';
 import { applicationPipeline, bounded, type Pipeline, sdkPipeline } from './sdk/pipeline';
@@ -16,7 +18,7 @@ import { resetWarnings } from './warnings';
 const LIFECYCLE_KEY = Symbol.for('mellea-telemetry.lifecycle.v2');
 
 /** Options of {@link configureTelemetry}; each takes precedence over its environment variable. */
-export interface TelemetryOptions extends TelemetryOverrides {
+export interface TelemetryOptions extends TelemetryOverrides, MetricsOptions {
   /**
    * Send this package's spans through the application's own provider (e.g. the one a `NodeSDK` built) instead
    * of building one from the `OTEL_*` settings. The application then owns export, flush on exit and shutdown;
@@ -65,6 +67,8 @@ function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
   current.config = config;
   current.pipeline = pipeline;
   state.content = config.content;
+  conventions.latest = config.genAiLatestConventions;
+  applyMetricsConfig(config, current.options);
   if (pipeline === undefined) {
     state.application.enabled = false;
     state.backend.enabled = false;
@@ -189,8 +193,10 @@ export function overrideTracing(
 export async function forceFlushTelemetry(timeoutMs?: number): Promise<void> {
   const current = lifecycle();
   const pipeline = current.pipeline;
+  const metricsFlushed = flushMetrics(timeoutMs ?? current.config.flushTimeoutMs);
   if (pipeline !== undefined)
     await bounded(() => pipeline.forceFlush(), timeoutMs ?? current.config.flushTimeoutMs, 'flush', false);
+  await metricsFlushed;
 }
 
 /**
@@ -209,7 +215,10 @@ export async function shutdownTelemetry(timeoutMs?: number): Promise<void> {
   current.pipeline = undefined;
   state.application.enabled = false;
   state.backend.enabled = false;
-  if (pipeline === undefined) return;
-  pipeline.uninstallExitFlush?.();
-  await bounded(() => pipeline.shutdown(), timeoutMs ?? current.config.flushTimeoutMs, 'shutdown', false);
+  const metricsStopped = shutdownMetrics(timeoutMs ?? current.config.flushTimeoutMs);
+  if (pipeline !== undefined) {
+    pipeline.uninstallExitFlush?.();
+    await bounded(() => pipeline.shutdown(), timeoutMs ?? current.config.flushTimeoutMs, 'shutdown', false);
+  }
+  await metricsStopped;
 }

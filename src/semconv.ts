@@ -69,3 +69,6 @@ export function providerNameFromClass(className: string): string {
   if (lower.includes('litellm')) return 'litellm';
   return className;
 }
+
+// The latest GenAI conventions (opt-in) and the metric names, one named set per conventions release.
+export * from './semconv-gen-ai-v1-41';

@@ -28,6 +28,7 @@ import {
 } from '../semconv';
 import { state } from '../state';
 import type { SpanRecipe } from '../traced-call';
+import { withLatestConventions } from './latest-conventions';
 import { type TraceOptions, writeOptionAttributes, writeOptionResultAttributes } from './options';
 import { asOptions, classNameOf, firstDefined, formatTypeName, readProperty, sizeOf } from './read';
 
@@ -50,7 +51,7 @@ export function backendRecipe(operation: string | undefined, label: string, opti
     writeBackendResult(result, out);
     writeOptionResultAttributes(options, result, self, args, out);
   };
-  return {
+  return withLatestConventions({
     scope: state.backend,
     kind: SpanKind.CLIENT,
     label,
@@ -64,7 +65,7 @@ export function backendRecipe(operation: string | undefined, label: string, opti
     },
     resultAttributes: writeResult,
     chunkAttributes: writeResult,
-  };
+  }, options?.model);
 }
 
 const systemByClass = new WeakMap<object, string>();

@@ -1,7 +1,9 @@
 import type { ReadableSpan, Sampler } from '@opentelemetry/sdk-trace-base';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { conventions } from '../attributes/latest-conventions';
 import { overrideTracing } from '../lifecycle';
 import { type SpanNode, spanTree } from './span-tree';
+import { createTestMetrics, type MetricPoint } from './test-metrics';
 
 /** Options of {@link createTestTracing}. */
 export interface TestTracingOptions {
@@ -13,6 +15,10 @@ export interface TestTracingOptions {
   content?: boolean;
   /** A sampler, e.g. `new AlwaysOffSampler()` to test the sampled-out path. */
   sampler?: Sampler;
+  /** Record the metrics too, in memory (read them with `metric(name)`). Default false. */
+  metrics?: boolean;
+  /** Backend spans in the latest GenAI conventions (as `OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental`). */
+  genAiLatestConventions?: boolean;
 }
 
 /** In-memory tracing for unit tests of decorated classes. */
@@ -26,7 +32,17 @@ export interface TestTracing {
   span(name: string): ReadableSpan;
   /** The finished spans as trees by parent link. */
   tree(): SpanNode[];
-  /** Forgets the finished spans (call in `afterEach`). */
+  /**
+   * The data points of metric `name` (empty when it has none, or metrics are off) — needs `metrics: true`.
+   *
+   * @example
+   * const [input] = (await tracing.metric('gen_ai.client.token.usage')).filter((p) => p.attributes['gen_ai.token.type'] === 'input');
+   * expect(input.value).toBe(12);
+   */
+  metric(name: string): Promise<MetricPoint[]>;
+  /** Every collected data point, of all metrics. */
+  metrics(): Promise<MetricPoint[]>;
+  /** Forgets the finished spans and the recorded metrics (call in `afterEach`). */
   reset(): void;
   /** Restores the previous tracing setup (call in `afterAll`). */
   shutdown(): Promise<void>;
@@ -57,6 +73,10 @@ export function createTestTracing(options: TestTracingOptions = {}): TestTracing
     backend: options.backend ?? true,
     content: options.content ?? true,
   });
+  const testMetrics = options.metrics === true ? createTestMetrics() : undefined;
+  const savedLatest = conventions.latest;
+  if (options.genAiLatestConventions !== undefined) conventions.latest = options.genAiLatestConventions;
+  const collect = (): Promise<MetricPoint[]> => testMetrics?.collect() ?? Promise.resolve([]);
   const spansNamed = (name: string): ReadableSpan[] => exporter.getFinishedSpans().filter((span) => span.name === name);
   return {
     exporter,
@@ -75,9 +95,16 @@ export function createTestTracing(options: TestTracingOptions = {}): TestTracing
       return found[0]!;
     },
     tree: () => spanTree(exporter.getFinishedSpans()),
-    reset: () => exporter.reset(),
+    metric: async (name) => (await collect()).filter((point) => point.name === name),
+    metrics: collect,
+    reset: () => {
+      exporter.reset();
+      testMetrics?.reset();
+    },
     async shutdown() {
       restore();
+      conventions.latest = savedLatest;
+      await testMetrics?.shutdown();
       await provider.shutdown();
     },
   };
