@@ -60,7 +60,8 @@ class BackendCallObserver implements CallObserver {
     this.collected = collected;
     if (this.firstChunkAt !== undefined || !carriesContent(chunk)) return;
     this.firstChunkAt = performance.now();
-    if (this.latest) span.setAttribute(GEN_AI_LATEST.attributes.responseTimeToFirstChunk, this.seconds(this.firstChunkAt));
+    if (this.latest)
+      span.setAttribute(GEN_AI_LATEST.attributes.responseTimeToFirstChunk, this.seconds(this.firstChunkAt));
   }
 
   failing(error: unknown): void {

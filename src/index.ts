@@ -19,14 +19,15 @@ export type { TraceOptions } from './attributes/options';
 export type { AttributeMap } from './coerce';
 export {
   type BatchSettings,
+  GEN_AI_LATEST_EXPERIMENTAL,
+  type MetricsConfig,
+  type MetricsOverrides,
   type OtlpProtocol,
   readTelemetryConfig,
   type SamplerName,
   type TelemetryConfig,
   type TelemetryOverrides,
 } from './config';
-export { GEN_AI_LATEST_EXPERIMENTAL, type MetricsConfig, type MetricsOverrides } from './config';
-export { errorCategory } from './metrics/error-category';
 export { type ActOptions, type ActResult, type GenerativeSession, GenerativeSlot } from './generative-slot';
 export {
   configureTelemetry,
@@ -41,6 +42,7 @@ export {
   type TelemetryOptions,
 } from './lifecycle';
 export type { BackendInfo } from './metadata';
+export { errorCategory } from './metrics/error-category';
 export { isMetricsEnabled, type MetricsOptions } from './metrics/metrics-lifecycle';
 export { recordRequirementCheck, recordSamplingRun } from './metrics/sampling-metrics';
 export { injectTraceContext } from './propagation';

@@ -82,7 +82,9 @@ export const GEN_AI_V1_41_1 = Object.freeze({
     1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
   ]),
   /** Explicit bucket boundaries (s) for `gen_ai.client.operation.duration` and `.time_to_first_chunk`. */
-  durationBuckets: Object.freeze([0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92]),
+  durationBuckets: Object.freeze([
+    0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+  ]),
 });
 
 /** The conventions set the opt-in emits. */

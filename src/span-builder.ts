@@ -7,6 +7,7 @@ import { observeCall } from './call-observer';
 import { preserveIdentity } from './function-identity';
 import { metrics } from './metrics/metrics-state';
 import { settle } from './result-handlers';
+import { BACKEND_TRACER_NAME } from './semconv';
 import { type SpanRecipe, TracedCall } from './traced-call';
 import { describeError, warnOnce } from './warnings';
 
@@ -21,8 +22,10 @@ const NON_RECORDING_TRACER = new ProxyTracerProvider().getTracer('mellea.metrics
  */
 export function traceMethod<F extends Function>(original: F, recipe: SpanRecipe, spanName?: string): F {
   const scope = recipe.scope;
+  // Only backend calls have metrics of their own: with tracing off, the other scopes stay a pass-through.
+  const metered = scope.name === BACKEND_TRACER_NAME;
   const traced = function (this: unknown): unknown {
-    if (!scope.enabled && metrics.recorder === undefined) return original.apply(this, arguments);
+    if (!scope.enabled && (!metered || metrics.recorder === undefined)) return original.apply(this, arguments);
     return runTraced(recipe, original, this, arguments);
   };
   preserveIdentity(traced, original, { scope: scope.name, spanName });

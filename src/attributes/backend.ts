@@ -51,7 +51,7 @@ export function backendRecipe(operation: string | undefined, label: string, opti
     writeBackendResult(result, out);
     writeOptionResultAttributes(options, result, self, args, out);
   };
-  return withLatestConventions({
+  const recipe: SpanRecipe = {
     scope: state.backend,
     kind: SpanKind.CLIENT,
     label,
@@ -65,7 +65,8 @@ export function backendRecipe(operation: string | undefined, label: string, opti
     },
     resultAttributes: writeResult,
     chunkAttributes: writeResult,
-  }, options?.model);
+  };
+  return withLatestConventions(recipe, options?.model);
 }
 
 const systemByClass = new WeakMap<object, string>();

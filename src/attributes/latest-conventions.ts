@@ -89,8 +89,11 @@ function writeLatestStart(self: unknown, args: ArrayLike<unknown>, out: Attribut
   const ctx = Array.isArray(args[0]) ? undefined : args[1];
   const options = asOptions(Array.isArray(args[0]) ? args[1] : args[2]);
   const conversation =
-    firstDefined(options, CONVERSATION_KEYS) ?? firstDefined(ctx, CONVERSATION_KEYS) ?? firstDefined(self, CONVERSATION_KEYS);
-  if (typeof conversation === 'string' || typeof conversation === 'number') out[A.conversationId] = String(conversation);
+    firstDefined(options, CONVERSATION_KEYS) ??
+    firstDefined(ctx, CONVERSATION_KEYS) ??
+    firstDefined(self, CONVERSATION_KEYS);
+  if (typeof conversation === 'string' || typeof conversation === 'number')
+    out[A.conversationId] = String(conversation);
   if (options === undefined) return;
   for (const [attribute, keys] of NUMERIC_PARAMETERS) {
     const value = firstDefined(options, keys);
@@ -103,7 +106,8 @@ function writeLatestStart(self: unknown, args: ArrayLike<unknown>, out: Attribut
   if (typeof count === 'number' && Number.isInteger(count) && count !== 1) out[A.requestChoiceCount] = count;
   if (readProperty(options, 'stream') === true) out[A.requestStream] = true;
   const format = firstDefined(options, FORMAT_KEYS);
-  if (format !== undefined && format !== null && format !== false && format !== 'text') out[A.outputType] = GEN_AI_LATEST.outputTypes.json;
+  if (format !== undefined && format !== null && format !== false && format !== 'text')
+    out[A.outputType] = GEN_AI_LATEST.outputTypes.json;
 }
 
 const CONVERSATION_KEYS = ['conversationId', 'conversation_id'] as const;
@@ -135,7 +139,8 @@ function writeLatestResult(result: unknown, out: AttributeMap, chunk: boolean): 
     if (usage === null || typeof usage !== 'object') continue;
     for (const [attribute, paths] of DETAIL_TOKENS) {
       for (const path of paths) {
-        const value = path.length === 1 ? readProperty(usage, path[0]!) : readProperty(readProperty(usage, path[0]!), path[1]!);
+        const value =
+          path.length === 1 ? readProperty(usage, path[0]!) : readProperty(readProperty(usage, path[0]!), path[1]!);
         if (typeof value === 'number' && Number.isFinite(value)) {
           totals[attribute] = (totals[attribute] ?? 0) + value;
           break;
@@ -160,7 +165,11 @@ const DETAIL_TOKENS: readonly (readonly [string, readonly (readonly string[])[]]
   [A.usageCacheCreationInputTokens, [['cache_creation_input_tokens'], ['cacheCreationInputTokens']]],
   [
     A.usageReasoningOutputTokens,
-    [['completion_tokens_details', 'reasoning_tokens'], ['output_tokens_details', 'reasoning_tokens'], ['reasoningTokens']],
+    [
+      ['completion_tokens_details', 'reasoning_tokens'],
+      ['output_tokens_details', 'reasoning_tokens'],
+      ['reasoningTokens'],
+    ],
   ],
 ];
 

@@ -14,7 +14,8 @@ import type { ErrorCategory } from '../semconv';
 export function errorCategory(error: unknown): ErrorCategory {
   if (error === null || typeof error !== 'object') return 'unknown';
   const text = codesOf(error);
-  if (CONTENT_POLICY.test(text)) return 'content_policy';
+  // Content filters answer 400 like any bad request; only their code or message tells them apart.
+  if (CONTENT_POLICY.test(text) || CONTENT_POLICY.test(messagesOf(error))) return 'content_policy';
   const byName = BY_CLASS_NAME[className(error)];
   if (byName !== undefined) return byName;
   const status = statusOf(error);
@@ -64,9 +65,11 @@ const BY_CLASS_NAME: Readonly<Record<string, ErrorCategory>> = {
 
 const CONTENT_POLICY = /content[_ -]?(filter|policy|management)|safety|moderation/i;
 const RATE_LIMIT = /rate[_ -]?limit|too[_ -]many[_ -]requests|quota|insufficient_quota/i;
-const TIMEOUT = /timed?[_ -]?out|timeout|ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_(CONNECT|HEADERS|BODY)_TIMEOUT|DEADLINE_EXCEEDED/i;
+const TIMEOUT =
+  /timed?[_ -]?out|timeout|ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_(CONNECT|HEADERS|BODY)_TIMEOUT|DEADLINE_EXCEEDED/i;
 const AUTH = /invalid_api_key|authentication|unauthori[sz]ed|permission|forbidden/i;
-const TRANSPORT = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EPIPE|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|fetch failed/i;
+const TRANSPORT =
+  /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EPIPE|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|fetch failed/i;
 const INVALID = /invalid_request|context_length_exceeded|model_not_found|not_found_error/i;
 
 function className(error: object): string {
@@ -110,6 +113,13 @@ function codesOf(error: object, depth = 0): string {
   const cause = safeRead(error, 'cause');
   if (depth < 3 && cause !== null && typeof cause === 'object') words.push(codesOf(cause, depth + 1));
   return words.join(' ');
+}
+
+/** The error's message and a server message it carries (runtime `BackendHttpError.serverMessage`). */
+function messagesOf(error: object): string {
+  const message = safeRead(error, 'message');
+  const server = safeRead(error, 'serverMessage');
+  return `${typeof message === 'string' ? message.slice(0, 1000) : ''} ${typeof server === 'string' ? server.slice(0, 1000) : ''}`;
 }
 
 function safeRead(object: object, key: string): unknown {

@@ -56,7 +56,12 @@ export function applyMetricsConfig(config: TelemetryConfig, options: MetricsOpti
   let pipeline: MetricsPipeline;
   if (options.meterProvider !== undefined) {
     const provider = options.meterProvider;
-    pipeline = { meterProvider: provider, owned: false, forceFlush: () => flushProvider(provider), shutdown: () => flushProvider(provider) };
+    pipeline = {
+      meterProvider: provider,
+      owned: false,
+      forceFlush: () => flushProvider(provider),
+      shutdown: () => flushProvider(provider),
+    };
   } else {
     const runtime = createMetricsRuntime(config, options.metricReaders);
     if (runtime === undefined) return;
@@ -77,7 +82,9 @@ export function applyMetricsConfig(config: TelemetryConfig, options: MetricsOpti
 /** Exports the metrics collected so far; never rejects. */
 export function flushMetrics(timeoutMs: number): Promise<void> {
   const pipeline = current.pipeline;
-  return pipeline === undefined ? Promise.resolve() : bounded(() => pipeline.forceFlush(), timeoutMs, 'metrics flush', false);
+  return pipeline === undefined
+    ? Promise.resolve()
+    : bounded(() => pipeline.forceFlush(), timeoutMs, 'metrics flush', false);
 }
 
 /** Exports and stops (an application's provider is only flushed); metrics are off afterwards. Never rejects. */

@@ -24,7 +24,10 @@ export interface MetricsRuntime {
 /** A missing package: one warning naming what to install. */
 function missing(name: string, error: unknown, consequence: string): undefined {
   if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') {
-    warnOnce(`metrics:missing:${name}`, `metrics are enabled but ${name} is not installed (npm install ${name}); ${consequence}`);
+    warnOnce(
+      `metrics:missing:${name}`,
+      `metrics are enabled but ${name} is not installed (npm install ${name}); ${consequence}`,
+    );
   } else {
     warnOnce(`metrics:load:${name}`, `${name} failed to load: ${describeError(error)}; ${consequence}`);
   }
@@ -77,7 +80,11 @@ function prometheusReader(port: number): MetricReader | undefined {
     return missing('@opentelemetry/exporter-prometheus', error, 'no Prometheus endpoint is served.');
   }
   return new module.PrometheusExporter({ port }, (error) => {
-    if (error) warnOnce('metrics:prometheus', `the Prometheus endpoint on port ${port} could not start: ${describeError(error)}`);
+    if (error)
+      warnOnce(
+        'metrics:prometheus',
+        `the Prometheus endpoint on port ${port} could not start: ${describeError(error)}`,
+      );
   });
 }
 
@@ -121,7 +128,9 @@ export function createMetricsRuntime(
     const resources = require('@opentelemetry/resources') as Resources;
     resource = resources
       .defaultResource()
-      .merge(resources.resourceFromAttributes({ ...config.resourceAttributes, [ATTR_SERVICE_NAME]: config.serviceName }));
+      .merge(
+        resources.resourceFromAttributes({ ...config.resourceAttributes, [ATTR_SERVICE_NAME]: config.serviceName }),
+      );
   } catch (error) {
     missing('@opentelemetry/resources', error, 'metrics carry the SDK default resource.');
   }

@@ -103,7 +103,12 @@ function metricPoints(metric: MetricData, sdk: SdkMetrics): MetricPoint[] {
         value: point.value,
       }));
     case sdk.DataPointType.GAUGE:
-      return metric.dataPoints.map((point) => ({ ...base, type: 'gauge' as const, attributes: point.attributes, value: point.value }));
+      return metric.dataPoints.map((point) => ({
+        ...base,
+        type: 'gauge' as const,
+        attributes: point.attributes,
+        value: point.value,
+      }));
     default:
       return metric.dataPoints.map((point) => ({
         ...base,
