@@ -44,7 +44,7 @@ describe('OTLP/gRPC export from a child process', () => {
               received.push({
                 serviceName: resource.resource?.attributes?.['service.name'],
                 scope: scope.scope?.name ?? '',
-                metric: metric as ReceivedMetric,
+                metric: metric as unknown as ReceivedMetric,
               });
             }
           }
