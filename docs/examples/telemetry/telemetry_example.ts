@@ -7,6 +7,7 @@
  *
  *   npm run example                                       # offline ScriptedBackend, both scopes on
  *   MELLEA_TRACE_CONSOLE=true npm run example             # plus OpenTelemetry's console output
+ *   MELLEA_METRICS_ENABLED=true MELLEA_METRICS_CONSOLE=true npm run example   # plus the metrics, after the tree
  *   OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 npm run example   # plus OTLP export (Jaeger, Tempo...)
  *   MELLEA_BACKEND=ollama MELLEA_MODEL=granite4.1:3b npm run example   # a local Ollama server
  *   MELLEA_BACKEND=openai OPENAI_API_KEY=... MELLEA_MODEL=gpt-4o-mini npm run example
@@ -19,6 +20,7 @@ import {
   generative,
   isApplicationTracingEnabled,
   isBackendTracingEnabled,
+  isMetricsEnabled,
   readTelemetryConfig,
   shutdownTelemetry,
 } from 'mellea-telemetry';
@@ -190,6 +192,8 @@ async function main(): Promise<number> {
 
   console.log('\nSpan tree:');
   console.log(formatSpanTree(recorded.getFinishedSpans(), { attributes: treeAttributes }));
+  // With MELLEA_METRICS_ENABLED=true MELLEA_METRICS_CONSOLE=true the shutdown below prints the metrics.
+  if (isMetricsEnabled()) console.log('\nMetrics (meter mellea.metrics):');
   await shutdownTelemetry(); // exports what the batch processor still holds; never rejects, bounded in time
   return exitCode;
 }
