@@ -9,7 +9,8 @@ import { conventions, serverOf } from './attributes/latest-conventions';
 import type { AttributeMap } from './coerce';
 import { metrics } from './metrics/metrics-state';
 import type { MetricsRecorder } from './metrics/recorder';
-import { ATTR_GEN_AI_RESPONSE_FINISH_REASONS, BACKEND_TRACER_NAME, GEN_AI_LATEST } from './semconv';
+import { ATTR_GEN_AI_RESPONSE_FINISH_REASONS, BACKEND_TRACER_NAME } from './semconv';
+import { GEN_AI_LATEST } from './semconv-gen-ai-v1-41';
 import { errorType, type SpanRecipe } from './traced-call';
 import { describeError, warnOnce } from './warnings';
 

@@ -8,12 +8,9 @@
  */
 import type { AttributeMap } from '../coerce';
 import { backendInfoOf } from '../metadata';
-import {
-  ATTR_GEN_AI_SYSTEM,
-  ATTR_GEN_AI_USAGE_TOTAL_TOKENS,
-  ATTR_MELLEA_USAGE_TOTAL_TOKENS,
-  GEN_AI_LATEST,
-} from '../semconv';
+import { ATTR_GEN_AI_SYSTEM, ATTR_GEN_AI_USAGE_TOTAL_TOKENS } from '../semconv';
+// Direct from the set's module: `export *` re-exports compile to getters, read on every call otherwise.
+import { ATTR_MELLEA_USAGE_TOTAL_TOKENS, GEN_AI_LATEST } from '../semconv-gen-ai-v1-41';
 import type { SpanRecipe } from '../traced-call';
 import { asOptions, firstDefined, readProperty } from './read';
 

@@ -4,11 +4,11 @@
  * instruments are created only here, only when metrics are on.
  */
 import type { MeterProvider } from '@opentelemetry/api';
-import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import type { TelemetryConfig } from '../config';
 import { installExitFlush } from '../sdk/exit-flush';
 import { createMetricsRuntime } from '../sdk/metrics-provider';
 import { bounded } from '../sdk/pipeline';
+import { InstrumentSink, type MetricsSink } from './instruments';
 import { metrics } from './metrics-state';
 import { MetricsRecorder } from './recorder';
 
@@ -20,12 +20,11 @@ export interface MetricsOptions {
    * Metrics must still be on (`MELLEA_METRICS_ENABLED=true` or `metrics: true`).
    */
   meterProvider?: MeterProvider;
-  /** More metric readers for the provider built from the environment (ignored with `meterProvider`). */
-  metricReaders?: readonly MetricReader[];
 }
 
 interface MetricsPipeline {
   readonly meterProvider: MeterProvider;
+  readonly sink: MetricsSink;
   /** Whether this package built the provider (and so shuts it down). */
   readonly owned: boolean;
   forceFlush(): Promise<void>;
@@ -58,16 +57,17 @@ export function applyMetricsConfig(config: TelemetryConfig, options: MetricsOpti
     const provider = options.meterProvider;
     pipeline = {
       meterProvider: provider,
+      sink: new InstrumentSink(provider),
       owned: false,
       forceFlush: () => flushProvider(provider),
       shutdown: () => flushProvider(provider),
     };
   } else {
-    const runtime = createMetricsRuntime(config, options.metricReaders);
+    const runtime = createMetricsRuntime(config);
     if (runtime === undefined) return;
     pipeline = { ...runtime, owned: true };
   }
-  const recorder = new MetricsRecorder(pipeline.meterProvider);
+  const recorder = new MetricsRecorder(pipeline.sink);
   if (pipeline.owned && config.flushOnExit) {
     pipeline.uninstallExitFlush = installExitFlush({
       hasPendingSpans: () => recorder.recorded > 0,
@@ -97,10 +97,10 @@ export function shutdownMetrics(timeoutMs: number): Promise<void> {
   return bounded(() => pipeline.shutdown(), timeoutMs, 'metrics shutdown', false);
 }
 
-/** Records into `provider` until the returned function restores the previous recorder (the testing entry). */
-export function overrideMetrics(provider: MeterProvider | undefined): () => void {
+/** Records into `sink` until the returned function restores the previous recorder (the testing entry). */
+export function overrideMetrics(sink: MetricsSink | undefined): () => void {
   const saved = metrics.recorder;
-  metrics.recorder = provider === undefined ? undefined : new MetricsRecorder(provider);
+  metrics.recorder = sink === undefined ? undefined : new MetricsRecorder(sink);
   return () => {
     metrics.recorder = saved;
   };

@@ -1,9 +1,10 @@
 /**
- * The instruments of meter `mellea.metrics` and how one observed backend call, sampling run or requirement
- * check becomes data points. Created only when metrics are turned on (API only: the meter may be the
- * application's, or the one src/sdk/metrics-provider.ts built).
+ * How one observed backend call, sampling run or requirement check becomes data points of meter
+ * `mellea.metrics`. Created only when metrics are turned on; records into a {@link MetricsSink} — the API
+ * instruments of an application's `MeterProvider`, or this package's own aggregation. The series of a call's
+ * attribute set are looked up once and kept, so a repeated call costs one map look-up and a few additions.
  */
-import type { Attributes, Counter, Histogram, Meter, MeterProvider } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -12,26 +13,25 @@ import {
   ATTR_GEN_AI_SYSTEM,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-  ATTR_MELLEA_ERROR_CATEGORY,
-  ATTR_REQUIREMENT,
-  ATTR_STRATEGY,
-  GEN_AI_LATEST,
-  METER_NAME,
-  METRIC_MELLEA_LLM_ERRORS,
-  METRIC_MELLEA_REQUIREMENT_CHECKS,
-  METRIC_MELLEA_REQUIREMENT_FAILURES,
-  METRIC_MELLEA_SAMPLING_ATTEMPTS,
-  METRIC_MELLEA_SAMPLING_FAILURES,
-  METRIC_MELLEA_SAMPLING_SUCCESSES,
 } from '../semconv';
-import { VERSION } from '../version';
+import { ATTR_MELLEA_ERROR_CATEGORY, ATTR_REQUIREMENT, ATTR_STRATEGY, GEN_AI_LATEST } from '../semconv-gen-ai-v1-41';
 import { errorCategory } from './error-category';
+import { Instrument, type MetricSeries, type MetricsSink } from './instruments';
 
 const A = GEN_AI_LATEST.attributes;
+const PROVIDER = A.providerName;
+const TOKEN_TYPE = A.tokenType;
+const SERVER_ADDRESS = A.serverAddress;
+const SERVER_PORT = A.serverPort;
+const INPUT = GEN_AI_LATEST.tokenTypes.input;
+const OUTPUT = GEN_AI_LATEST.tokenTypes.output;
+const SEP = '\u0000';
+/** Attribute sets remembered by the recorder; beyond this, a new set's series are looked up on each call. */
+const MAX_GROUPS = 2000;
 
 /** What an observed backend call hands over when it ends. */
 export interface BackendCallRecord {
-  /** The call's attributes as the span got them (both conventions). */
+  /** The call's attributes as the span got them (either conventions). */
   readonly attributes: Readonly<Record<string, unknown>>;
   readonly server: { readonly address: string; readonly port: number } | undefined;
   readonly durationSeconds: number;
@@ -41,127 +41,138 @@ export interface BackendCallRecord {
   readonly errorType: string | undefined;
 }
 
-/** The instruments, created once per meter provider. */
+/** The series of one backend attribute set, created on first use. */
+interface CallGroup {
+  readonly key: string;
+  readonly attributes: Attributes;
+  duration?: MetricSeries;
+  timeToFirstChunk?: MetricSeries;
+  input?: MetricSeries;
+  output?: MetricSeries;
+  readonly failures: Map<string, MetricSeries>;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
 export class MetricsRecorder {
   /** How many data points were recorded (the exit flush runs only when there are new ones). */
   recorded = 0;
-  private readonly tokenUsage: Histogram;
-  private readonly duration: Histogram;
-  private readonly timeToFirstChunk: Histogram;
-  private readonly errors: Counter;
-  private readonly samplingAttempts: Counter;
-  private readonly samplingSuccesses: Counter;
-  private readonly samplingFailures: Counter;
-  private readonly requirementChecks: Counter;
-  private readonly requirementFailures: Counter;
+  private readonly groups = new Map<string, CallGroup>();
+  private readonly counters = new Map<string, MetricSeries>();
 
-  constructor(provider: MeterProvider) {
-    const meter: Meter = provider.getMeter(METER_NAME, VERSION);
-    const M = GEN_AI_LATEST.metrics;
-    this.tokenUsage = meter.createHistogram(M.tokenUsage, {
-      description: 'Number of input and output tokens used',
-      unit: '{token}',
-      advice: { explicitBucketBoundaries: [...GEN_AI_LATEST.tokenBuckets] },
-    });
-    this.duration = meter.createHistogram(M.operationDuration, {
-      description: 'GenAI operation duration',
-      unit: 's',
-      advice: { explicitBucketBoundaries: [...GEN_AI_LATEST.durationBuckets] },
-    });
-    this.timeToFirstChunk = meter.createHistogram(M.timeToFirstChunk, {
-      description: 'Time to receive the first chunk of a streamed response',
-      unit: 's',
-      advice: { explicitBucketBoundaries: [...GEN_AI_LATEST.durationBuckets] },
-    });
-    this.errors = meter.createCounter(METRIC_MELLEA_LLM_ERRORS, {
-      description: 'Failed model calls, by category',
-      unit: '{error}',
-    });
-    this.samplingAttempts = meter.createCounter(METRIC_MELLEA_SAMPLING_ATTEMPTS, {
-      description: 'Generations made by sampling strategies',
-      unit: '{attempt}',
-    });
-    this.samplingSuccesses = meter.createCounter(METRIC_MELLEA_SAMPLING_SUCCESSES, {
-      description: 'Sampling runs that met every requirement',
-      unit: '{run}',
-    });
-    this.samplingFailures = meter.createCounter(METRIC_MELLEA_SAMPLING_FAILURES, {
-      description: 'Sampling runs that exhausted their budget',
-      unit: '{run}',
-    });
-    this.requirementChecks = meter.createCounter(METRIC_MELLEA_REQUIREMENT_CHECKS, {
-      description: 'Requirement validations',
-      unit: '{check}',
-    });
-    this.requirementFailures = meter.createCounter(METRIC_MELLEA_REQUIREMENT_FAILURES, {
-      description: 'Requirement validations that failed',
-      unit: '{check}',
-    });
-  }
+  constructor(private readonly sink: MetricsSink) {}
 
   /** Duration, token usage, time to first chunk and (on failure) the error counter of one backend call. */
   recordBackendCall(call: BackendCallRecord): void {
-    const source = call.attributes;
-    const common: Attributes = {};
-    copyString(source, ATTR_GEN_AI_OPERATION_NAME, common);
-    copyString(source, ATTR_GEN_AI_SYSTEM, common);
-    copyString(source, A.providerName, common);
-    copyString(source, ATTR_GEN_AI_REQUEST_MODEL, common);
-    copyString(source, ATTR_GEN_AI_RESPONSE_MODEL, common);
-    const server = call.server;
-    if (server !== undefined) {
-      common[A.serverAddress] = server.address;
-      common[A.serverPort] = server.port;
-    }
-    this.duration.record(
-      call.durationSeconds,
-      call.failed ? { ...common, [ATTR_ERROR_TYPE]: call.errorType ?? '_OTHER' } : common,
-    );
-    this.recorded++;
-    if (call.timeToFirstChunkSeconds !== undefined) {
-      this.timeToFirstChunk.record(call.timeToFirstChunkSeconds, common);
+    const group = this.groupOf(call);
+    const sink = this.sink;
+    if (call.failed) {
+      const errorType = call.errorType ?? '_OTHER';
+      const category = errorCategory(call.error);
+      let duration = group.failures.get(errorType);
+      if (duration === undefined) {
+        duration = sink.series(Instrument.OperationDuration, `${group.key}${SEP}${errorType}`, {
+          ...group.attributes,
+          [ATTR_ERROR_TYPE]: errorType,
+        });
+        group.failures.set(errorType, duration);
+      }
+      duration.record(call.durationSeconds);
+      const errorKey = `${SEP}${errorType}${SEP}${category}`;
+      let errors = group.failures.get(errorKey);
+      if (errors === undefined) {
+        const attributes: Attributes = { [ATTR_MELLEA_ERROR_CATEGORY]: category, [ATTR_ERROR_TYPE]: errorType };
+        for (const key of ERROR_ATTRIBUTES)
+          if (group.attributes[key] !== undefined) attributes[key] = group.attributes[key];
+        errors = sink.series(Instrument.LlmErrors, `${group.key}${errorKey}`, attributes);
+        group.failures.set(errorKey, errors);
+      }
+      errors.record(1);
+      this.recorded += 2;
+    } else {
+      (group.duration ??= sink.series(Instrument.OperationDuration, group.key, group.attributes)).record(
+        call.durationSeconds,
+      );
       this.recorded++;
     }
-    this.recordTokens(source[ATTR_GEN_AI_USAGE_INPUT_TOKENS], GEN_AI_LATEST.tokenTypes.input, common);
-    this.recordTokens(source[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS], GEN_AI_LATEST.tokenTypes.output, common);
-    if (call.failed) {
-      const attributes: Attributes = {
-        [ATTR_MELLEA_ERROR_CATEGORY]: errorCategory(call.error),
-        [ATTR_ERROR_TYPE]: call.errorType ?? '_OTHER',
-      };
-      copyString(common, ATTR_GEN_AI_OPERATION_NAME, attributes);
-      copyString(common, ATTR_GEN_AI_SYSTEM, attributes);
-      copyString(common, A.providerName, attributes);
-      copyString(common, ATTR_GEN_AI_REQUEST_MODEL, attributes);
-      this.errors.add(1, attributes);
+    if (call.timeToFirstChunkSeconds !== undefined) {
+      (group.timeToFirstChunk ??= sink.series(Instrument.TimeToFirstChunk, group.key, group.attributes)).record(
+        call.timeToFirstChunkSeconds,
+      );
+      this.recorded++;
+    }
+    const input = call.attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS];
+    if (typeof input === 'number' && input > 0) {
+      (group.input ??= sink.series(Instrument.TokenUsage, `${group.key}${SEP}i`, {
+        ...group.attributes,
+        [TOKEN_TYPE]: INPUT,
+      })).record(input);
+      this.recorded++;
+    }
+    const output = call.attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS];
+    if (typeof output === 'number' && output > 0) {
+      (group.output ??= sink.series(Instrument.TokenUsage, `${group.key}${SEP}o`, {
+        ...group.attributes,
+        [TOKEN_TYPE]: OUTPUT,
+      })).record(output);
       this.recorded++;
     }
   }
 
-  private recordTokens(count: unknown, type: string, common: Attributes): void {
-    if (typeof count !== 'number' || !(count > 0)) return;
-    this.tokenUsage.record(count, { ...common, [A.tokenType]: type });
-    this.recorded++;
+  /** The attribute set of a call (operation, provider, models, server) and its series. */
+  private groupOf(call: BackendCallRecord): CallGroup {
+    const source = call.attributes;
+    const operation = text(source[ATTR_GEN_AI_OPERATION_NAME]);
+    const system = text(source[ATTR_GEN_AI_SYSTEM]);
+    const provider = text(source[PROVIDER]);
+    const requestModel = text(source[ATTR_GEN_AI_REQUEST_MODEL]);
+    const responseModel = text(source[ATTR_GEN_AI_RESPONSE_MODEL]);
+    const server = call.server;
+    // Positions are fixed, so the key is unambiguous.
+    const key = `${operation}${SEP}${system}${SEP}${provider}${SEP}${requestModel}${SEP}${responseModel}${SEP}${server?.address}${SEP}${server?.port}`;
+    let group = this.groups.get(key);
+    if (group !== undefined) return group;
+    const attributes: Attributes = {};
+    if (operation !== undefined) attributes[ATTR_GEN_AI_OPERATION_NAME] = operation;
+    if (system !== undefined) attributes[ATTR_GEN_AI_SYSTEM] = system;
+    if (provider !== undefined) attributes[PROVIDER] = provider;
+    if (requestModel !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = requestModel;
+    if (responseModel !== undefined) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = responseModel;
+    if (server !== undefined) {
+      attributes[SERVER_ADDRESS] = server.address;
+      attributes[SERVER_PORT] = server.port;
+    }
+    group = { key, attributes, failures: new Map() };
+    if (this.groups.size < MAX_GROUPS) this.groups.set(key, group);
+    return group;
+  }
+
+  private counter(instrument: Instrument, label: string, attribute: string): MetricSeries {
+    const key = `${instrument}${SEP}${label}`;
+    let series = this.counters.get(key);
+    if (series === undefined) {
+      series = this.sink.series(instrument, label, { [attribute]: label });
+      if (this.counters.size < MAX_GROUPS) this.counters.set(key, series);
+    }
+    return series;
   }
 
   /** One sampling run: its attempts, and a success or a failure. */
   recordSamplingRun(strategy: string, attempts: number, success: boolean): void {
-    const attributes = { [ATTR_STRATEGY]: strategy };
-    if (attempts > 0) this.samplingAttempts.add(attempts, attributes);
-    (success ? this.samplingSuccesses : this.samplingFailures).add(1, attributes);
+    if (attempts > 0) this.counter(Instrument.SamplingAttempts, strategy, ATTR_STRATEGY).record(attempts);
+    this.counter(success ? Instrument.SamplingSuccesses : Instrument.SamplingFailures, strategy, ATTR_STRATEGY).record(
+      1,
+    );
     this.recorded++;
   }
 
   /** One requirement check, and a failure when it did not pass. */
   recordRequirementCheck(requirement: string, passed: boolean): void {
-    const attributes = { [ATTR_REQUIREMENT]: requirement };
-    this.requirementChecks.add(1, attributes);
-    if (!passed) this.requirementFailures.add(1, attributes);
+    this.counter(Instrument.RequirementChecks, requirement, ATTR_REQUIREMENT).record(1);
+    if (!passed) this.counter(Instrument.RequirementFailures, requirement, ATTR_REQUIREMENT).record(1);
     this.recorded++;
   }
 }
 
-function copyString(from: Readonly<Record<string, unknown>>, key: string, to: Attributes): void {
-  const value = from[key];
-  if (typeof value === 'string' && value !== '') to[key] = value;
-}
+/** The call attributes the error counter carries besides its category and error.type. */
+const ERROR_ATTRIBUTES = [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_SYSTEM, PROVIDER, ATTR_GEN_AI_REQUEST_MODEL] as const;

@@ -5,8 +5,9 @@
  * provider.ts.
  */
 import type { MeterProvider } from '@opentelemetry/api';
-import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { MetricsConfig, TelemetryConfig } from '../config';
+import { AggregatingSink } from '../metrics/aggregation';
 import { ATTR_SERVICE_NAME } from '../semconv';
 import { describeError, warnOnce } from '../warnings';
 import { printableEndpoint } from './export-guard';
@@ -17,6 +18,8 @@ type Resources = typeof import('@opentelemetry/resources');
 /** A meter provider this package built, and how to flush and stop it. */
 export interface MetricsRuntime {
   readonly meterProvider: MeterProvider;
+  /** Where the recorder writes: this package's aggregation, read by every reader of the provider. */
+  readonly sink: AggregatingSink;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -72,14 +75,14 @@ function otlpMetricExporter(metrics: MetricsConfig, timeoutMillis: number): unkn
   return new module.OTLPMetricExporter({ url, timeoutMillis, metadata });
 }
 
-function prometheusReader(port: number): MetricReader | undefined {
+function prometheusReader(port: number, metricProducers: MetricProducer[]): MetricReader | undefined {
   let module: typeof import('@opentelemetry/exporter-prometheus');
   try {
     module = require('@opentelemetry/exporter-prometheus');
   } catch (error) {
     return missing('@opentelemetry/exporter-prometheus', error, 'no Prometheus endpoint is served.');
   }
-  return new module.PrometheusExporter({ port }, (error) => {
+  return new module.PrometheusExporter({ port, metricProducers }, (error) => {
     if (error)
       warnOnce(
         'metrics:prometheus',
@@ -89,19 +92,19 @@ function prometheusReader(port: number): MetricReader | undefined {
 }
 
 /**
- * Builds a meter provider from `config.metrics` (plus `extraReaders`). Undefined, with one warning, when
- * `@opentelemetry/sdk-metrics` is missing.
+ * Builds a meter provider from `config.metrics`, its readers fed by this package's aggregation. Undefined, with
+ * one warning, when `@opentelemetry/sdk-metrics` is missing.
  */
-export function createMetricsRuntime(
-  config: TelemetryConfig,
-  extraReaders: readonly MetricReader[] = [],
-): MetricsRuntime | undefined {
+export function createMetricsRuntime(config: TelemetryConfig): MetricsRuntime | undefined {
   const sdk = loadSdkMetrics();
   if (sdk === undefined) return undefined;
   const settings = config.metrics;
-  const readers: MetricReader[] = [...extraReaders];
+  const sink = new AggregatingSink(sdk);
+  const metricProducers = [sink];
+  const readers: MetricReader[] = [];
   const periodic = (exporter: unknown): MetricReader =>
     new sdk.PeriodicExportingMetricReader({
+      metricProducers,
       exporter: exporter as InstanceType<SdkMetrics['ConsoleMetricExporter']>,
       exportIntervalMillis: settings.exportIntervalMs,
       // The SDK refuses a timeout longer than the interval.
@@ -120,7 +123,7 @@ export function createMetricsRuntime(
     }
   }
   if (settings.prometheusPort !== undefined) {
-    const reader = prometheusReader(settings.prometheusPort);
+    const reader = prometheusReader(settings.prometheusPort, metricProducers);
     if (reader !== undefined) readers.push(reader);
   }
   let resource: ReturnType<Resources['resourceFromAttributes']> | undefined;
@@ -137,6 +140,7 @@ export function createMetricsRuntime(
   const provider = new sdk.MeterProvider({ readers, ...(resource === undefined ? {} : { resource }) });
   return {
     meterProvider: provider,
+    sink,
     forceFlush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   };

@@ -4,7 +4,9 @@
  */
 import type { MeterProvider } from '@opentelemetry/api';
 import type { MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { AggregatingSink } from '../metrics/aggregation';
 import { overrideMetrics } from '../metrics/metrics-lifecycle';
+import { metrics } from '../metrics/metrics-state';
 
 /** One data point of a collected metric. */
 export interface MetricPoint {
@@ -46,9 +48,15 @@ export function createTestMetrics(): TestMetrics {
       return Promise.resolve();
     }
   }
-  let reader = new CollectingReader();
-  let provider = new sdk.MeterProvider({ readers: [reader] });
-  const restore = overrideMetrics(provider);
+  // The same path as a provider this package builds: its own aggregation, read through an SDK reader.
+  const start = (): { reader: CollectingReader; provider: InstanceType<SdkMetrics['MeterProvider']> } => {
+    const sink = new AggregatingSink(sdk);
+    const reader = new CollectingReader({ metricProducers: [sink] });
+    overrideMetrics(sink);
+    return { reader, provider: new sdk.MeterProvider({ readers: [reader] }) };
+  };
+  const saved = metrics.recorder;
+  let { reader, provider } = start();
   return {
     get meterProvider() {
       return provider;
@@ -60,12 +68,10 @@ export function createTestMetrics(): TestMetrics {
     reset() {
       // Cumulative data cannot be cleared: a fresh provider (and instruments) for the next test.
       void provider.shutdown();
-      reader = new CollectingReader();
-      provider = new sdk.MeterProvider({ readers: [reader] });
-      overrideMetrics(provider);
+      ({ reader, provider } = start());
     },
     async shutdown() {
-      restore();
+      metrics.recorder = saved;
       await provider.shutdown();
     },
   };
