@@ -40,7 +40,8 @@ const FINISH_REASON_ERROR = ['error'];
 
 class BackendCallObserver implements CallObserver {
   private readonly startedAt = performance.now();
-  private readonly seen: AttributeMap = {};
+  /** The attribute maps the span got, in order (kept by reference: the recorder reads a handful of keys). */
+  private readonly seen: AttributeMap[] = [];
   private collected: AttributeMap | undefined;
   private firstChunkAt: number | undefined;
   private failed = false;
@@ -54,7 +55,7 @@ class BackendCallObserver implements CallObserver {
   ) {}
 
   attributes(attributes: AttributeMap): void {
-    if (this.recorder !== undefined && attributes !== this.collected) Object.assign(this.seen, attributes);
+    if (this.recorder !== undefined && attributes !== this.collected) this.seen.push(attributes);
   }
 
   chunk(span: Span, chunk: unknown, collected: AttributeMap): void {
@@ -80,9 +81,9 @@ class BackendCallObserver implements CallObserver {
       if (this.latest && stream && this.collected![ATTR_GEN_AI_RESPONSE_FINISH_REASONS] === undefined)
         span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, FINISH_REASON_ERROR);
       if (this.recorder === undefined) return;
-      const attributes = stream ? { ...this.seen, ...this.collected } : this.seen;
+      if (stream) this.seen.push(this.collected!);
       this.recorder.recordBackendCall({
-        attributes,
+        attributes: this.seen,
         server: serverOf(this.self),
         durationSeconds: this.seconds(performance.now()),
         timeToFirstChunkSeconds: this.firstChunkAt === undefined ? undefined : this.seconds(this.firstChunkAt),

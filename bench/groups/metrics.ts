@@ -94,7 +94,7 @@ runGroup(async () => {
       call: () => backend.chat(ACTION, CONTEXT, OPTIONS),
     },
   ];
-  const stats = await measureRows(rows, { rounds: 21, warmupRounds: 3, batchMs: 25 });
+  const stats = await measureRows(rows, { rounds: 41, warmupRounds: 5, batchMs: 40 });
   metricsOff();
   const collected = await reader.collect();
   await traced.provider.forceFlush();

@@ -170,20 +170,29 @@ const DETAIL_TOKENS: readonly (readonly [string, readonly (readonly string[])[]]
   ],
 ];
 
-/** `server.address` / `server.port` of a backend, from its base URL (never its userinfo). Cached per URL text. */
+/**
+ * `server.address` / `server.port` of a backend, from its base URL (never its userinfo). Remembered per backend
+ * instance (its base URL is set when it is built) and per URL text.
+ */
 export function serverOf(self: unknown): { address: string; port: number } | undefined {
+  const cacheable = self !== null && typeof self === 'object';
+  if (cacheable && serversByBackend.has(self)) return serversByBackend.get(self) ?? undefined;
   const raw = firstDefined(self, BASE_URL_KEYS) ?? firstDefined(readProperty(self, 'client'), BASE_URL_KEYS);
   const text = typeof raw === 'string' ? raw : raw instanceof URL ? raw.href : undefined;
-  if (text === undefined) return undefined;
-  let server = servers.get(text);
-  if (server === undefined && !servers.has(text)) {
-    server = parseServer(text);
-    if (servers.size >= MAX_CACHED_SERVERS) servers.clear();
-    servers.set(text, server);
+  let server: { address: string; port: number } | undefined;
+  if (text !== undefined) {
+    server = servers.get(text);
+    if (server === undefined && !servers.has(text)) {
+      server = parseServer(text);
+      if (servers.size >= MAX_CACHED_SERVERS) servers.clear();
+      servers.set(text, server);
+    }
   }
+  if (cacheable) serversByBackend.set(self, server ?? null);
   return server;
 }
 
+const serversByBackend = new WeakMap<object, { address: string; port: number } | null>();
 const BASE_URL_KEYS = ['baseURL', 'baseUrl', 'base_url', 'host'] as const;
 const MAX_CACHED_SERVERS = 64;
 const servers = new Map<string, { address: string; port: number } | undefined>();

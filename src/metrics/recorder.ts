@@ -31,8 +31,8 @@ const MAX_GROUPS = 2000;
 
 /** What an observed backend call hands over when it ends. */
 export interface BackendCallRecord {
-  /** The call's attributes as the span got them (either conventions). */
-  readonly attributes: Readonly<Record<string, unknown>>;
+  /** The attribute maps the call's span got (either conventions), later ones overriding earlier ones. */
+  readonly attributes: readonly Readonly<Record<string, unknown>>[];
   readonly server: { readonly address: string; readonly port: number } | undefined;
   readonly durationSeconds: number;
   readonly timeToFirstChunkSeconds: number | undefined;
@@ -44,6 +44,8 @@ export interface BackendCallRecord {
 /** The series of one backend attribute set, created on first use. */
 interface CallGroup {
   readonly key: string;
+  /** The values the key was built from, to recognise the previous call's set without building a key. */
+  readonly values: readonly unknown[];
   readonly attributes: Attributes;
   duration?: MetricSeries;
   timeToFirstChunk?: MetricSeries;
@@ -54,10 +56,21 @@ interface CallGroup {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
+/** The value of `key` in the last map that has it. */
+function latest(maps: readonly Readonly<Record<string, unknown>>[], key: string): unknown {
+  for (let index = maps.length - 1; index >= 0; index--) {
+    const value = maps[index]![key];
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
 export class MetricsRecorder {
   /** How many data points were recorded (the exit flush runs only when there are new ones). */
   recorded = 0;
   private readonly groups = new Map<string, CallGroup>();
+  /** Most programs call one model over and over: the last set is checked first, by its values. */
+  private last: CallGroup | undefined;
   private readonly counters = new Map<string, MetricSeries>();
 
   constructor(private readonly sink: MetricsSink) {}
@@ -101,7 +114,7 @@ export class MetricsRecorder {
       );
       this.recorded++;
     }
-    const input = call.attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS];
+    const input = latest(call.attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS);
     if (typeof input === 'number' && input > 0) {
       (group.input ??= sink.series(Instrument.TokenUsage, `${group.key}${SEP}i`, {
         ...group.attributes,
@@ -109,7 +122,7 @@ export class MetricsRecorder {
       })).record(input);
       this.recorded++;
     }
-    const output = call.attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS];
+    const output = latest(call.attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS);
     if (typeof output === 'number' && output > 0) {
       (group.output ??= sink.series(Instrument.TokenUsage, `${group.key}${SEP}o`, {
         ...group.attributes,
@@ -122,16 +135,35 @@ export class MetricsRecorder {
   /** The attribute set of a call (operation, provider, models, server) and its series. */
   private groupOf(call: BackendCallRecord): CallGroup {
     const source = call.attributes;
-    const operation = text(source[ATTR_GEN_AI_OPERATION_NAME]);
-    const system = text(source[ATTR_GEN_AI_SYSTEM]);
-    const provider = text(source[PROVIDER]);
-    const requestModel = text(source[ATTR_GEN_AI_REQUEST_MODEL]);
-    const responseModel = text(source[ATTR_GEN_AI_RESPONSE_MODEL]);
+    const operation = text(latest(source, ATTR_GEN_AI_OPERATION_NAME));
+    const system = text(latest(source, ATTR_GEN_AI_SYSTEM));
+    const provider = text(latest(source, PROVIDER));
+    const requestModel = text(latest(source, ATTR_GEN_AI_REQUEST_MODEL));
+    const responseModel = text(latest(source, ATTR_GEN_AI_RESPONSE_MODEL));
     const server = call.server;
+    const address = server?.address;
+    const port = server?.port;
+    const last = this.last;
+    if (last !== undefined) {
+      const v = last.values;
+      if (
+        v[0] === operation &&
+        v[1] === system &&
+        v[2] === provider &&
+        v[3] === requestModel &&
+        v[4] === responseModel &&
+        v[5] === address &&
+        v[6] === port
+      )
+        return last;
+    }
     // Positions are fixed, so the key is unambiguous.
-    const key = `${operation}${SEP}${system}${SEP}${provider}${SEP}${requestModel}${SEP}${responseModel}${SEP}${server?.address}${SEP}${server?.port}`;
+    const key = `${operation}${SEP}${system}${SEP}${provider}${SEP}${requestModel}${SEP}${responseModel}${SEP}${address}${SEP}${port}`;
     let group = this.groups.get(key);
-    if (group !== undefined) return group;
+    if (group !== undefined) {
+      this.last = group;
+      return group;
+    }
     const attributes: Attributes = {};
     if (operation !== undefined) attributes[ATTR_GEN_AI_OPERATION_NAME] = operation;
     if (system !== undefined) attributes[ATTR_GEN_AI_SYSTEM] = system;
@@ -142,8 +174,14 @@ export class MetricsRecorder {
       attributes[SERVER_ADDRESS] = server.address;
       attributes[SERVER_PORT] = server.port;
     }
-    group = { key, attributes, failures: new Map() };
+    group = {
+      key,
+      values: [operation, system, provider, requestModel, responseModel, address, port],
+      attributes,
+      failures: new Map(),
+    };
     if (this.groups.size < MAX_GROUPS) this.groups.set(key, group);
+    this.last = group;
     return group;
   }
 
