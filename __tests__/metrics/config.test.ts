@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MeterProvider } from '@opentelemetry/api';
 import { MetricReader, MeterProvider as SdkMeterProvider } from '@opentelemetry/sdk-metrics';
 import {
@@ -9,6 +11,7 @@ import {
   shutdownTelemetry,
   traceBackend,
 } from 'mellea-telemetry';
+import { METRICS_ENV } from '../../src/config';
 import { resetWarnings } from '../../src/warnings';
 import { captureWarnings } from '../support/warnings';
 
@@ -274,5 +277,26 @@ describe('the application’s own MeterProvider', () => {
       'mellea.sampling.failures',
       'mellea.sampling.successes',
     ]);
+  });
+});
+
+describe('.env.example', () => {
+  const lines = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8').split('\n');
+  const documented = Object.fromEntries(
+    lines.flatMap((line) => {
+      const match = /^#?\s*([A-Z_]+)=(.*)$/.exec(line.trim());
+      return match && (Object.values(METRICS_ENV) as string[]).includes(match[1]!) ? [[match[1]!, match[2]!]] : [];
+    }),
+  );
+
+  it('lists every metrics, opt-in and alias variable', () => {
+    expect(Object.keys(documented).sort()).toEqual([...Object.values(METRICS_ENV)].sort());
+  });
+
+  it('every example value is valid (all lines uncommented: no warning)', () => {
+    const config = readTelemetryConfig(documented);
+    expect(warnings).toEqual([]);
+    expect(config.metrics.enabled).toBe(true);
+    expect(config.genAiLatestConventions).toBe(true);
   });
 });
