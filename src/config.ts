@@ -381,7 +381,13 @@ export const METRICS_DEFAULTS = {
   prometheusPort: 9464,
 } as const;
 
-/** The `OTEL_SEMCONV_STABILITY_OPT_IN` value that switches backend spans to the latest GenAI conventions. */
+/**
+ * The `OTEL_SEMCONV_STABILITY_OPT_IN` value that switches backend spans to the latest GenAI conventions.
+ *
+ * @example
+ * process.env.OTEL_SEMCONV_STABILITY_OPT_IN = GEN_AI_LATEST_EXPERIMENTAL;
+ * reloadTelemetryConfig().genAiLatestConventions; // true
+ */
 export const GEN_AI_LATEST_EXPERIMENTAL = 'gen_ai_latest_experimental';
 
 /** GenAI metrics settings (`MELLEA_METRICS_*`). */

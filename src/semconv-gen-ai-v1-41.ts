@@ -6,7 +6,12 @@
  */
 import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
 
-/** The GenAI conventions of semantic-conventions v1.41.1 (incubating names, copied as the contrib rule says). */
+/**
+ * The GenAI conventions of semantic-conventions v1.41.1 (incubating names, copied as the contrib rule says).
+ *
+ * @example
+ * span.attributes[GEN_AI_V1_41_1.attributes.providerName]; // 'openai' (under the opt-in)
+ */
 export const GEN_AI_V1_41_1 = Object.freeze({
   version: '1.41.1',
   attributes: Object.freeze({

@@ -106,7 +106,12 @@ export function overrideMetrics(sink: MetricsSink | undefined): () => void {
   };
 }
 
-/** Whether metrics are being recorded. */
+/**
+ * Whether metrics are being recorded (`MELLEA_METRICS_ENABLED`, or `configureTelemetry({ metrics: true })`).
+ *
+ * @example
+ * if (isMetricsEnabled()) console.log('token usage and latency go to meter mellea.metrics');
+ */
 export function isMetricsEnabled(): boolean {
   return metrics.recorder !== undefined;
 }
