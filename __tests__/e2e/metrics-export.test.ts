@@ -4,7 +4,7 @@
  * over loopback answers in the Prometheus text format.
  */
 import { createServer } from 'node:net';
-import { MockOtlpServer, normalizeMetrics } from '@elastic/mockotlpserver';
+import { MockOtlpServer, normalizeMetrics, normalizeTrace } from '@elastic/mockotlpserver';
 import {
   configureTelemetry,
   OPERATION_CHAT,
@@ -12,7 +12,7 @@ import {
   shutdownTelemetry,
   traceBackend,
 } from 'mellea-telemetry';
-import { FIXTURES, printed, runChild, telemetryWarnings } from './support/child';
+import { FIXTURES, printed, runChild, startChild, telemetryWarnings } from './support/child';
 
 jest.setTimeout(60_000);
 
@@ -93,6 +93,55 @@ describe('OTLP/gRPC export from a child process', () => {
     const attempts = byName.get('mellea.sampling.attempts')!;
     expect(attempts.sum!.dataPoints[0]!.attributes).toEqual({ strategy: 'RejectionSamplingStrategy' });
     expect(long(attempts.sum!.dataPoints[0]!.asInt ?? attempts.sum!.dataPoints[0]!.asDouble)).toBe(2);
+  });
+});
+
+describe('SIGTERM with spans and metrics on: both are flushed by one set of exit hooks', () => {
+  let server: MockOtlpServer;
+  const metricServices: unknown[] = [];
+  const spanServices: unknown[] = [];
+  beforeAll(async () => {
+    server = new MockOtlpServer({
+      services: ['grpc'],
+      grpcHostname: '127.0.0.1',
+      grpcPort: 0,
+      logLevel: 'error',
+      onTrace: (raw) => {
+        for (const resource of normalizeTrace(raw).resourceSpans)
+          for (const scope of resource.scopeSpans)
+            for (const _span of scope.spans) spanServices.push(resource.resource?.attributes?.['service.name']);
+      },
+      onMetrics: (raw) => {
+        for (const resource of normalizeMetrics(raw).resourceMetrics)
+          metricServices.push(resource.resource?.attributes?.['service.name']);
+      },
+    });
+    await server.start();
+  });
+  afterAll(() => server.close());
+
+  it('the signal flushes spans and metrics, then the process dies of SIGTERM as usual', async () => {
+    const child = startChild(`${FIXTURES}/short-script.ts`, {
+      args: ['wait', '1'],
+      env: {
+        MELLEA_TRACE_APPLICATION: 'true',
+        MELLEA_TRACE_BACKEND: 'true',
+        MELLEA_METRICS_ENABLED: 'true',
+        MELLEA_METRICS_OTLP: 'true',
+        OTEL_EXPORTER_OTLP_ENDPOINT: String(server.grpcUrl).replace(/\/$/, ''),
+        OTEL_SERVICE_NAME: 'metrics-sigterm',
+        // Long delays: without the signal flush nothing would have been sent yet.
+        OTEL_BSP_SCHEDULE_DELAY: '600000',
+        OTEL_METRIC_EXPORT_INTERVAL: '600000',
+      },
+    });
+    await child.waitForLine(/^ready$/);
+    expect(metricServices).toEqual([]);
+    child.process.kill('SIGTERM');
+    const result = await child.exited;
+    expect(result).toMatchObject({ code: null, signal: 'SIGTERM' });
+    expect(metricServices).toContain('metrics-sigterm');
+    expect(spanServices.filter((service) => service === 'metrics-sigterm').length).toBeGreaterThan(0);
   });
 });
 
