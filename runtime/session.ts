@@ -7,6 +7,8 @@
 import {
   ATTR_MELLEA_HAS_FORMAT,
   GenerativeSlot,
+  recordRequirementCheck,
+  recordSamplingRun,
   SPAN_AACT,
   SPAN_REQUIREMENT_VALIDATION,
   SPAN_SESSION_CONTEXT,
@@ -118,6 +120,7 @@ export class Session {
       generate: () => this.backend.generateFromContext(action, ctx, generateOptions),
       validate: (output) => this.checkAll(requirements, output.value, judgeContext(ctx, [action], output.value)),
     });
+    recordSamplingRun(strategy, sampling.sampleGenerations.length, sampling.success);
     const text = sampling.result.value;
     this.ctx = ctx.add(action, new Message('assistant', text));
     const value = format === undefined ? text : await parseFormatted(text, format);
@@ -175,7 +178,11 @@ export class Session {
     judgeCtx: GenerationContext,
   ): Promise<ValidationResult[]> {
     const results: ValidationResult[] = [];
-    for (const requirement of requirements) results.push(await this.validateRequirement(requirement, output, judgeCtx));
+    for (const requirement of requirements) {
+      const result = await this.validateRequirement(requirement, output, judgeCtx);
+      recordRequirementCheck(requirement, result.passed);
+      results.push(result);
+    }
     return results;
   }
 

@@ -78,6 +78,8 @@ const CHECKS: Checks = {
   traceFile: nonEmptyString,
   consoleFormat: oneOf(['otel', 'tree'] as const),
   captureMessageContent: boolean,
+  metrics: boolean,
+  genAiLatestConventions: boolean,
   contentMaxCodePoints: wholeNumber(BOUNDS.contentMaxCodePoints),
   resourceAttributes(value, option) {
     stringMap(value, option);

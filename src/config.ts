@@ -143,6 +143,10 @@ export interface TelemetryConfig {
   readonly captureMessageContent: boolean;
   /** `MELLEA_TRACE_CONTENT_MAX_LENGTH`: bound of each message attribute, in code points (≥ 256). Default 16384. */
   readonly contentMaxCodePoints: number;
+  /** `MELLEA_METRICS_*`: the GenAI and Mellea metrics (off by default). */
+  readonly metrics: MetricsConfig;
+  /** `OTEL_SEMCONV_STABILITY_OPT_IN` contains `gen_ai_latest_experimental`: backend spans use the latest GenAI conventions. */
+  readonly genAiLatestConventions: boolean;
 }
 
 /** The two console formats: OpenTelemetry's per-span output, or one span tree per finished trace. */
@@ -152,7 +156,7 @@ export type ConsoleFormat = 'otel' | 'tree';
  * Settings given in code (`configureTelemetry({...})`); each takes precedence over its environment variable.
  * Leave one out (or `undefined`) to use the environment, then the default.
  */
-export interface TelemetryOverrides {
+export interface TelemetryOverrides extends MetricsOverrides {
   /** Application spans (`mellea.application`). Environment: `MELLEA_TRACE_APPLICATION`. */
   application?: boolean;
   /** Backend spans (`mellea.backend`). Environment: `MELLEA_TRACE_BACKEND`. */
@@ -492,6 +496,9 @@ export function readTelemetryConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: TelemetryOverrides = {},
 ): TelemetryConfig {
+  const metrics = readMetricsConfig(env, overrides);
+  const genAiLatestConventions = parseSemconvOptIn(env, overrides);
+  env = withTraceAliases(env);
   checkTelemetryOverrides(overrides);
   const otlpProtocol =
     overrides.otlpProtocol ??
@@ -535,7 +542,204 @@ export function readTelemetryConfig(
     contentMaxCodePoints:
       overrides.contentMaxCodePoints ??
       resolve(env, [ENV.contentMaxLength], wholeNumber(BOUNDS.contentMaxCodePoints), DEFAULTS.contentMaxCodePoints),
+    metrics,
+    genAiLatestConventions,
   });
   if (exportUrl !== undefined) exportUrls.set(config, exportUrl);
   return config;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Metrics, the GenAI conventions opt-in and Mellea's newer variable names (issue 11).
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The first of `names` that is set to a non-blank value, with its name. */
+function firstSet(env: NodeJS.ProcessEnv, names: readonly string[]): { name: string; raw: string } | undefined {
+  for (const name of names) {
+    const raw = env[name]?.trim();
+    if (raw) return { name, raw };
+  }
+  return undefined;
+}
+
+/** The metrics variables, `OTEL_SEMCONV_STABILITY_OPT_IN`, and Mellea's newer `MELLEA_TRACES_*` aliases. */
+export const METRICS_ENV = {
+  enabled: 'MELLEA_METRICS_ENABLED',
+  console: 'MELLEA_METRICS_CONSOLE',
+  otlp: 'MELLEA_METRICS_OTLP',
+  prometheus: 'MELLEA_METRICS_PROMETHEUS',
+  prometheusPort: 'MELLEA_METRICS_PROMETHEUS_PORT',
+  exportInterval: 'OTEL_METRIC_EXPORT_INTERVAL',
+  otlpMetricsEndpoint: 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+  otlpMetricsHeaders: 'OTEL_EXPORTER_OTLP_METRICS_HEADERS',
+  otlpMetricsTimeout: 'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
+  otlpMetricsProtocol: 'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL',
+  semconvOptIn: 'OTEL_SEMCONV_STABILITY_OPT_IN',
+  tracesEnabled: 'MELLEA_TRACES_ENABLED',
+  tracesConsole: 'MELLEA_TRACES_CONSOLE',
+  tracesContent: 'MELLEA_TRACES_CONTENT',
+  tracesOtlp: 'MELLEA_TRACES_OTLP',
+} as const;
+
+/** Defaults of the metrics settings. */
+export const METRICS_DEFAULTS = {
+  exportIntervalMs: 60_000,
+  prometheusPort: 9464,
+} as const;
+
+/**
+ * The `OTEL_SEMCONV_STABILITY_OPT_IN` value that switches backend spans to the latest GenAI conventions.
+ *
+ * @example
+ * process.env.OTEL_SEMCONV_STABILITY_OPT_IN = GEN_AI_LATEST_EXPERIMENTAL;
+ * reloadTelemetryConfig().genAiLatestConventions; // true
+ */
+export const GEN_AI_LATEST_EXPERIMENTAL = 'gen_ai_latest_experimental';
+
+/** GenAI metrics settings (`MELLEA_METRICS_*`). */
+export interface MetricsConfig {
+  /** `MELLEA_METRICS_ENABLED`: record the GenAI and Mellea metrics. Default false. */
+  readonly enabled: boolean;
+  /** `MELLEA_METRICS_CONSOLE`: print the metrics to stdout at each export interval and at exit. Default false. */
+  readonly console: boolean;
+  /**
+   * `MELLEA_METRICS_OTLP`: the URL metrics are exported to — `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` as is, else
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` (+ `/v1/metrics` for `http/protobuf`). Undefined: no OTLP export.
+   */
+  readonly otlpEndpoint: string | undefined;
+  /** `OTEL_EXPORTER_OTLP_(METRICS_)PROTOCOL`: `grpc` (default) or `http/protobuf`. */
+  readonly otlpProtocol: OtlpProtocol;
+  /** `OTEL_EXPORTER_OTLP_HEADERS` merged with `_METRICS_HEADERS` (which wins per key). Values print as `[redacted]`. */
+  readonly otlpHeaders: Readonly<Record<string, string>>;
+  /** `OTEL_EXPORTER_OTLP_(METRICS_)TIMEOUT`, in ms. Default 10000. */
+  readonly otlpTimeoutMs: number;
+  /** `MELLEA_METRICS_PROMETHEUS_PORT` when `MELLEA_METRICS_PROMETHEUS` is on (default 9464); else undefined. */
+  readonly prometheusPort: number | undefined;
+  /** `OTEL_METRIC_EXPORT_INTERVAL`: ms between exports of the console and OTLP readers. Default 60000. */
+  readonly exportIntervalMs: number;
+}
+
+/** Settings of the metrics and conventions given in code (`configureTelemetry`); they win over the environment. */
+export interface MetricsOverrides {
+  /** Record metrics (overrides `MELLEA_METRICS_ENABLED`). */
+  metrics?: boolean;
+  /** Emit the latest GenAI conventions on backend spans (overrides `OTEL_SEMCONV_STABILITY_OPT_IN`). */
+  genAiLatestConventions?: boolean;
+}
+
+/**
+ * `MELLEA_TRACES_*` (Python Mellea's newer names) as aliases of `MELLEA_TRACE_*`: an environment in which each
+ * alias fills its seed variable only when that one is unset — the seed name wins when both are set.
+ * `MELLEA_TRACES_OTLP=false` turns OTLP span export off although an endpoint is set (the endpoint may be there
+ * for metrics); `true` without any endpoint warns once.
+ */
+export function withTraceAliases(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const aliased = [
+    [METRICS_ENV.tracesEnabled, ENV.application],
+    [METRICS_ENV.tracesEnabled, ENV.backend],
+    [METRICS_ENV.tracesConsole, ENV.console],
+    [METRICS_ENV.tracesContent, ENV.content],
+  ] as const;
+  if (!aliased.some(([alias]) => env[alias] !== undefined) && env[METRICS_ENV.tracesOtlp] === undefined) return env;
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const [alias, seed] of aliased) if (out[seed] === undefined && env[alias] !== undefined) out[seed] = env[alias];
+  if (env[METRICS_ENV.tracesOtlp] !== undefined) {
+    const otlp = parseBooleanEnv(env, METRICS_ENV.tracesOtlp, false);
+    if (!otlp) {
+      delete out[ENV.otlpTracesEndpoint];
+      delete out[ENV.otlpEndpoint];
+    } else if (firstSet(env, [ENV.otlpTracesEndpoint, ENV.otlpEndpoint]) === undefined) {
+      warnOnce(
+        `${METRICS_ENV.tracesOtlp}:no-endpoint`,
+        `${METRICS_ENV.tracesOtlp} is on but neither ${ENV.otlpTracesEndpoint} nor ${ENV.otlpEndpoint} is set; ` +
+          `spans are not exported over OTLP.`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Whether `OTEL_SEMCONV_STABILITY_OPT_IN` (a comma-separated list) contains `gen_ai_latest_experimental`. */
+export function parseSemconvOptIn(env: NodeJS.ProcessEnv, overrides: MetricsOverrides = {}): boolean {
+  if (overrides.genAiLatestConventions !== undefined) return overrides.genAiLatestConventions;
+  const raw = env[METRICS_ENV.semconvOptIn];
+  if (raw === undefined) return false;
+  return raw.split(',').some((entry) => entry.trim().toLowerCase() === GEN_AI_LATEST_EXPERIMENTAL);
+}
+
+function parseMetricsProtocol(env: NodeJS.ProcessEnv): OtlpProtocol {
+  return resolve(
+    env,
+    [METRICS_ENV.otlpMetricsProtocol, ENV.otlpProtocol],
+    oneOf(PROTOCOLS),
+    DEFAULTS.otlpProtocol as OtlpProtocol,
+  );
+}
+
+function parseMetricsEndpoint(env: NodeJS.ProcessEnv, protocol: OtlpProtocol): string | undefined {
+  const found = firstSet(env, [METRICS_ENV.otlpMetricsEndpoint, ENV.otlpEndpoint]);
+  if (found === undefined) {
+    warnOnce(
+      `${METRICS_ENV.otlp}:no-endpoint`,
+      `${METRICS_ENV.otlp} is on but neither ${METRICS_ENV.otlpMetricsEndpoint} nor ${ENV.otlpEndpoint} is set; ` +
+        `metrics are not exported over OTLP.`,
+    );
+    return undefined;
+  }
+  if (!isHttpUrl(found.raw)) {
+    warnOnce(
+      `${found.name}:invalid`,
+      `${found.name}=${quote(printableUrl(found.raw))} is not an http(s) URL (for example http://localhost:4317). ` +
+        `Metrics are not exported over OTLP.`,
+    );
+    return undefined;
+  }
+  if (protocol === 'http/protobuf' && found.name === ENV.otlpEndpoint)
+    return `${found.raw.replace(/\/+$/, '')}/v1/metrics`;
+  return found.raw;
+}
+
+/** Reads the `MELLEA_METRICS_*` settings (frozen). Nothing is parsed beyond the switch while metrics are off. */
+export function readMetricsConfig(env: NodeJS.ProcessEnv, overrides: MetricsOverrides = {}): MetricsConfig {
+  const enabled = overrides.metrics ?? parseBooleanEnv(env, METRICS_ENV.enabled, false);
+  if (!enabled) {
+    return Object.freeze({
+      enabled,
+      console: false,
+      otlpEndpoint: undefined,
+      otlpProtocol: DEFAULTS.otlpProtocol,
+      otlpHeaders: redactedHeaders({}),
+      otlpTimeoutMs: DEFAULTS.otlpTimeoutMs,
+      prometheusPort: undefined,
+      exportIntervalMs: METRICS_DEFAULTS.exportIntervalMs,
+    });
+  }
+  const otlpProtocol = parseMetricsProtocol(env);
+  const otlpHeaders = {
+    ...parseHeaderList(env, ENV.otlpHeaders, otlpProtocol),
+    ...parseHeaderList(env, METRICS_ENV.otlpMetricsHeaders, otlpProtocol),
+  };
+  const prometheus = parseBooleanEnv(env, METRICS_ENV.prometheus, false);
+  return Object.freeze({
+    enabled,
+    console: parseBooleanEnv(env, METRICS_ENV.console, false),
+    otlpEndpoint: parseBooleanEnv(env, METRICS_ENV.otlp, false) ? parseMetricsEndpoint(env, otlpProtocol) : undefined,
+    otlpProtocol,
+    otlpHeaders: redactedHeaders(otlpHeaders),
+    otlpTimeoutMs: resolve(
+      env,
+      [METRICS_ENV.otlpMetricsTimeout, ENV.otlpTimeout],
+      wholeNumber(BOUNDS.otlpTimeoutMs),
+      DEFAULTS.otlpTimeoutMs,
+    ),
+    prometheusPort: prometheus
+      ? resolve(env, [METRICS_ENV.prometheusPort], wholeNumber(BOUNDS.prometheusPort), METRICS_DEFAULTS.prometheusPort)
+      : undefined,
+    exportIntervalMs: resolve(
+      env,
+      [METRICS_ENV.exportInterval],
+      wholeNumber(BOUNDS.metricExportIntervalMs),
+      METRICS_DEFAULTS.exportIntervalMs,
+    ),
+  });
 }

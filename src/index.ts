@@ -20,6 +20,9 @@ export type { TraceOptions } from './attributes/options';
 export type { AttributeMap } from './coerce';
 export {
   type BatchSettings,
+  GEN_AI_LATEST_EXPERIMENTAL,
+  type MetricsConfig,
+  type MetricsOverrides,
   type OtlpProtocol,
   readTelemetryConfig,
   type SamplerName,
@@ -56,6 +59,9 @@ export {
   type TelemetryOptions,
 } from './lifecycle';
 export type { BackendInfo } from './metadata';
+export { errorCategory } from './metrics/error-category';
+export { isMetricsEnabled, type MetricsOptions } from './metrics/metrics-lifecycle';
+export { recordRequirementCheck, recordSamplingRun } from './metrics/sampling-metrics';
 export { injectTraceContext } from './propagation';
 export type { ExportStats } from './sdk/export-guard';
 export * from './semconv';

@@ -4,9 +4,11 @@
  */
 import type { TracerProvider } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { conventions } from './attributes/latest-conventions';
 import { ENV, exporterConfig, readTelemetryConfig, type TelemetryConfig, type TelemetryOverrides } from './config';
 import { OVERRIDE_NAMES } from './config-options';
 import type { ContentRedactor } from './content/redact';
+import { applyMetricsConfig, flushMetrics, type MetricsOptions, shutdownMetrics } from './metrics/metrics-lifecycle';
 import { abandonOpenStreams } from './open-streams';
 import { ensureContextManager, releaseContextManager } from './sdk/context-manager';
 import type { ExportStats } from './sdk/export-guard';
@@ -33,7 +35,7 @@ const LIFECYCLE_KEY = Symbol.for('mellea-telemetry.lifecycle.v2');
  *   batch: { maxQueueSize: 8192 },
  * });
  */
-export interface TelemetryOptions extends TelemetryOverrides {
+export interface TelemetryOptions extends TelemetryOverrides, MetricsOptions {
   /**
    * Send this package's spans through the application's own provider (e.g. the one a `NodeSDK` built) instead
    * of building one from the `OTEL_*` settings. The application then owns export, flush on exit and shutdown;
@@ -89,6 +91,8 @@ function applyConfig(current: Lifecycle, config: TelemetryConfig): void {
   current.pipeline = pipeline;
   state.content = config.content;
   applyCapture(config, current.options.redact);
+  conventions.latest = config.genAiLatestConventions;
+  applyMetricsConfig(config, current.options);
   if (pipeline === undefined) {
     state.application.enabled = false;
     state.backend.enabled = false;
@@ -137,7 +141,7 @@ function idleOutputsHint(config: TelemetryConfig, options: TelemetryOptions): st
   );
 }
 
-const OPTION_NAMES = new Set([...OVERRIDE_NAMES, 'tracerProvider', 'spanProcessors', 'redact']);
+const OPTION_NAMES = new Set([...OVERRIDE_NAMES, 'tracerProvider', 'spanProcessors', 'redact', 'meterProvider']);
 
 /** Throws on invalid provider/processor options; warns once about option names it does not know (typos). */
 function checkLifecycleOptions(options: TelemetryOptions): void {
@@ -320,8 +324,10 @@ export function overrideTracing(
 export async function forceFlushTelemetry(timeoutMs?: number): Promise<void> {
   const current = lifecycle();
   const pipeline = current.pipeline;
+  const metricsFlushed = flushMetrics(timeoutMs ?? current.config.flushTimeoutMs);
   if (pipeline !== undefined)
     await bounded(() => pipeline.forceFlush(), timeoutMs ?? current.config.flushTimeoutMs, 'flush', false);
+  await metricsFlushed;
 }
 
 /**
@@ -342,7 +348,10 @@ export async function shutdownTelemetry(timeoutMs?: number): Promise<void> {
   current.pipeline = undefined;
   state.application.enabled = false;
   state.backend.enabled = false;
-  if (pipeline === undefined) return;
-  pipeline.uninstallExitFlush?.();
-  await bounded(() => pipeline.shutdown(), timeoutMs ?? current.config.flushTimeoutMs, 'shutdown', false);
+  const metricsStopped = shutdownMetrics(timeoutMs ?? current.config.flushTimeoutMs);
+  if (pipeline !== undefined) {
+    pipeline.uninstallExitFlush?.();
+    await bounded(() => pipeline.shutdown(), timeoutMs ?? current.config.flushTimeoutMs, 'shutdown', false);
+  }
+  await metricsStopped;
 }

@@ -167,3 +167,5 @@ export const CONTENT_ATTRIBUTES: ReadonlySet<string> = new Set([
 
 /** Default bound of each message attribute, in Unicode code points (16 KiB). */
 export const CONTENT_MAX_CODE_POINTS = 16_384;
+// The latest GenAI conventions (opt-in) and the metric names, one named set per conventions release.
+export * from './semconv-gen-ai-v1-41';

@@ -14,7 +14,7 @@ export const MAX_TIMER_MS = 2_147_483_647;
 export interface SettingBounds {
   readonly min: number;
   readonly max: number;
-  readonly unit: 'ms' | 'spans' | 'code points';
+  readonly unit: 'ms' | 'spans' | 'code points' | 'port';
 }
 
 /**
@@ -31,6 +31,10 @@ export const BOUNDS = {
   maxExportBatchSize: { min: 1, max: 100_000, unit: 'spans' },
   /** Each message attribute: room for a message, a part and the truncation marker; at most 1 Mi code points. */
   contentMaxCodePoints: { min: 256, max: 1_048_576, unit: 'code points' },
+  /** `OTEL_METRIC_EXPORT_INTERVAL`. */
+  metricExportIntervalMs: { min: 1, max: MAX_TIMER_MS, unit: 'ms' },
+  /** `MELLEA_METRICS_PROMETHEUS_PORT` (0: any free port). */
+  prometheusPort: { min: 0, max: 65_535, unit: 'port' },
 } as const satisfies Record<string, SettingBounds>;
 
 /** OTLP transports this package can export with. */

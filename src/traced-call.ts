@@ -4,6 +4,7 @@
  */
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import { type Context, type Span, type SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { CallObserver } from './call-observer';
 import { type AttributeMap, toAttributeValue } from './coerce';
 import { contentAttributeValue } from './content/record';
 import { ATTR_ERROR_TYPE, ATTR_MELLEA_STREAM_ABANDONED, CONTENT_ATTRIBUTES } from './semconv';
@@ -16,8 +17,8 @@ export interface SpanRecipe {
   readonly kind: SpanKind;
   /** Used in warnings: `Class.method` is not known at decoration time in every dialect, so the method name. */
   readonly label: string;
-  /** The span name for this call (backend spans may infer their operation from the arguments). */
-  spanName(args: ArrayLike<unknown>): string;
+  /** The span name for this call (backend spans may infer their operation from the arguments, or the model from `self`). */
+  spanName(args: ArrayLike<unknown>, self?: unknown): string;
   /** Writes the attributes known at the start of the call. Only called for recording spans. */
   startAttributes(self: unknown, args: ArrayLike<unknown>, out: AttributeMap): void;
   /** Writes the attributes taken from the call's result. Only called for recording spans. */
@@ -49,8 +50,11 @@ export class TracedCall {
     readonly args: ArrayLike<unknown>,
     /** The context in which the span is active. */
     readonly context: Context,
+    /** Metrics and the latest conventions watch the call through this (undefined when both are off). */
+    readonly observer?: CallObserver,
   ) {
-    this.recording = span.isRecording();
+    // Metrics need the call's attributes even when the span is not recorded (tracing off, or sampled out).
+    this.recording = observer !== undefined || span.isRecording();
   }
 
   /** Records the start attributes; a throwing extractor costs its attributes, nothing more. */
@@ -99,6 +103,7 @@ export class TracedCall {
     } catch (error) {
       this.warnExtractor(error);
     }
+    this.observer?.chunk(this.span, chunk, into);
   }
 
   private warnExtractor(error: unknown): void {
@@ -110,6 +115,7 @@ export class TracedCall {
 
   /** Sets already-collected attributes (coerced; undefined/null skipped); a hostile value costs its attribute. */
   setAttributes(attributes: AttributeMap): void {
+    this.observer?.attributes(attributes);
     for (const key in attributes) {
       const value = this.attributeValue(key, attributes[key]);
       if (value === undefined) continue;
@@ -163,6 +169,7 @@ export class TracedCall {
 
   /** Ends the span as failed: exception event, ERROR status, `error.type` = the error's class name. */
   fail(error: unknown): void {
+    this.observer?.failing(error);
     if (this.ended) return;
     this.ended = true;
     if (this.recording) {
@@ -182,6 +189,7 @@ export class TracedCall {
   }
 
   private end(): void {
+    this.observer?.ended(this.span);
     try {
       this.span.end();
     } catch (error) {
@@ -190,7 +198,8 @@ export class TracedCall {
   }
 }
 
-function errorType(error: unknown): string {
+/** `error.type` of a failure: the error's class name, else `_OTHER`. */
+export function errorType(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
     try {
       const name = (error as { constructor?: { name?: unknown } }).constructor?.name;

@@ -121,6 +121,16 @@ const table: Row[] = [
     true,
     false,
   ],
+  ['metrics', { MELLEA_METRICS_ENABLED: 'true' }, false, (c) => c.metrics.enabled, false, true, false],
+  [
+    'genAiLatestConventions',
+    { OTEL_SEMCONV_STABILITY_OPT_IN: 'http,gen_ai_latest_experimental' },
+    false,
+    (c) => c.genAiLatestConventions,
+    false,
+    true,
+    false,
+  ],
   [
     'contentMaxCodePoints',
     { MELLEA_TRACE_CONTENT_MAX_LENGTH: '4096' },
@@ -163,12 +173,16 @@ describe('precedence: option > environment > default', () => {
       tracerProvider: true,
       spanProcessors: true,
       redact: true,
+      metrics: true,
+      genAiLatestConventions: true,
+      meterProvider: true,
     };
     const covered = table.map(([option]) => option);
     expect(Object.keys(options).filter((name) => !covered.includes(name as keyof TelemetryOptions))).toEqual([
       'tracerProvider',
       'spanProcessors',
       'redact',
+      'meterProvider',
     ]);
   });
 

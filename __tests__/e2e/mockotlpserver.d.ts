@@ -9,6 +9,8 @@ declare module '@elastic/mockotlpserver' {
     httpPort?: number;
     /** Called with each received ExportTraceServiceRequest (raw; see normalizeTrace). */
     onTrace?: (trace: unknown) => void;
+    /** Called with each received ExportMetricsServiceRequest (raw; see normalizeMetrics). */
+    onMetrics?: (metrics: unknown) => void;
     /** Called for each received request: gRPC `{ transport, path, metadata }` or HTTP `{ transport, method, path, headers }`. */
     onRequest?: (request: {
       transport: 'grpc' | 'http';
@@ -42,6 +44,14 @@ declare module '@elastic/mockotlpserver' {
           status?: { code?: string; message?: string };
         }>;
       }>;
+    }>;
+  };
+
+  /** Metrics as JSON with attributes as plain objects and longs as strings. */
+  export function normalizeMetrics(raw: unknown): {
+    resourceMetrics: Array<{
+      resource?: { attributes?: Record<string, unknown> };
+      scopeMetrics: Array<{ scope?: { name: string; version?: string }; metrics: Array<Record<string, unknown>> }>;
     }>;
   };
 }

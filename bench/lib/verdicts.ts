@@ -25,6 +25,9 @@ export const REFERENCE: Readonly<Record<string, string>> = {
   'content.off': 'content.off.baseline',
   'content.on': 'content.off',
   'content.on.redacted': 'content.on',
+  'metrics-off.hooks': 'metrics-off.no-hooks',
+  'metrics.on': 'metrics.off',
+  'metrics.on.app-provider': 'metrics.off',
 };
 
 /** Rows measured one after the other rather than interleaved: compared by their medians, not by round. */
@@ -96,6 +99,7 @@ export function judge(reports: Reports): Verdict[] {
       measured: `${fixed(offCost.ratio)}x, ${signed(offCost.deltaNs, 1)} ns (${offCost.reference})`,
     });
   }
+  verdicts.push(...judgeMetrics(reports.metrics));
 
   const memory = reports.memory;
   if (memory !== undefined) {
@@ -170,4 +174,28 @@ function describeImport(check: ImportCheck): string {
     `${check.entry}: tracing off ${yesNo(check.tracingOff)}, manager registered ${yesNo(check.contextManagerRegistered)}, ` +
     `SDK loaded ${yesNo(check.sdkLoaded)}, context-async-hooks loaded ${yesNo(check.contextHooksLoaded)}`
   );
+}
+
+/** The metrics targets: off costs ≤ 20 ns on a traced call; on adds ≤ 15% to an enabled backend call. */
+function judgeMetrics(report: GroupReport | undefined): Verdict[] {
+  const verdicts: Verdict[] = [];
+  const hooks = rowOf(report, 'metrics-off.hooks');
+  const hooksCost = hooks && comparison(report, hooks);
+  if (hooksCost !== undefined) {
+    verdicts.push({
+      target: 'metrics off adds <= 20 ns to a traced call (its hooks, against the same loop without them)',
+      pass: hooksCost.deltaNs <= 20,
+      measured: `${signed(hooksCost.deltaNs, 1)} ns`,
+    });
+  }
+  const on = rowOf(report, 'metrics.on');
+  const onCost = on && comparison(report, on);
+  if (onCost !== undefined) {
+    verdicts.push({
+      target: 'metrics on adds <= 15% to an enabled backend call',
+      pass: onCost.ratio <= 1.15,
+      measured: `${fixed(onCost.ratio)}x (${signed(onCost.deltaNs, 0)} ns over ${fixed(rowOf(report, 'metrics.off')!.medianNs, 0)} ns)`,
+    });
+  }
+  return verdicts;
 }

@@ -29,6 +29,7 @@ import {
 } from '../semconv';
 import { state } from '../state';
 import type { SpanRecipe } from '../traced-call';
+import { withLatestConventions } from './latest-conventions';
 import { type TraceOptions, writeOptionAttributes, writeOptionResultAttributes } from './options';
 import { asOptions, classNameOf, firstDefined, formatTypeName, readProperty, sizeOf } from './read';
 import { writeChunkShape, writeResultShape } from './result-shapes';
@@ -61,7 +62,7 @@ export function backendRecipe(operation: string | undefined, label: string, opti
     writeChunkShape(chunk, out);
     writeOptionResultAttributes(options, chunk, self, args, out);
   };
-  return {
+  const recipe: SpanRecipe = {
     scope: state.backend,
     kind: SpanKind.CLIENT,
     label,
@@ -83,6 +84,7 @@ export function backendRecipe(operation: string | undefined, label: string, opti
       writeChunk(chunk, self, args, out);
     },
   };
+  return withLatestConventions(recipe, options?.model);
 }
 
 const systemByClass = new WeakMap<object, string>();

@@ -19,48 +19,68 @@ export interface ExitFlushTarget {
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
-/** Installs the exit hooks; returns the function that removes them. */
-export function installExitFlush(target: ExitFlushTarget): () => void {
-  let flushedAt = -1;
-  let exiting = false;
+// Every installed target (spans, metrics) shares ONE set of process listeners: a signal is re-raised only when
+// no other listener — counting ours once — handles it, and every target is flushed before that.
+const targets = new Set<ExitFlushTarget & { flushedAt: number }>();
+let exiting = false;
 
-  const onBeforeExit = (): void => {
-    // The loop is empty: a stream still open will not be read any more.
-    target.endOpenStreams?.();
-    // Runs again after our own flush empties the loop: only flush when new spans arrived since last time.
+const flushAll = (keepAlive: boolean): Promise<void> =>
+  Promise.all([...targets].map((target) => target.flush(keepAlive))).then(() => undefined);
+
+const endOpenStreams = (): void => {
+  for (const target of targets) target.endOpenStreams?.();
+};
+
+const onBeforeExit = (): void => {
+  // The loop is empty: a stream still open will not be read any more.
+  endOpenStreams();
+  for (const target of targets) {
+    // Runs again after our own flush empties the loop: only flush when new data arrived since last time.
     const admitted = target.admittedSpans();
-    if (!target.hasPendingSpans() || admitted === flushedAt) return;
-    flushedAt = admitted;
+    if (!target.hasPendingSpans() || admitted === target.flushedAt) continue;
+    target.flushedAt = admitted;
     void target.flush(false);
-  };
-
-  const reraise = (signal: NodeJS.Signals): void => {
-    uninstall();
-    process.kill(process.pid, signal);
-  };
-
-  const onSignal = (signal: NodeJS.Signals): void => {
-    target.endOpenStreams?.();
-    // A second signal while flushing means "stop now".
-    if (exiting) {
-      reraise(signal);
-      return;
-    }
-    // Another listener (the application's) decides what the signal does; we only flush meanwhile.
-    if (process.listenerCount(signal) > 1) {
-      void target.flush(false);
-      return;
-    }
-    exiting = true;
-    void target.flush(true).then(() => reraise(signal));
-  };
-
-  process.on('beforeExit', onBeforeExit);
-  for (const signal of SIGNALS) process.on(signal, onSignal);
-
-  function uninstall(): void {
-    process.removeListener('beforeExit', onBeforeExit);
-    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
   }
-  return uninstall;
+};
+
+const reraise = (signal: NodeJS.Signals): void => {
+  targets.clear();
+  removeListeners();
+  process.kill(process.pid, signal);
+};
+
+const onSignal = (signal: NodeJS.Signals): void => {
+  endOpenStreams();
+  // A second signal while flushing means "stop now".
+  if (exiting) {
+    reraise(signal);
+    return;
+  }
+  // Another listener (the application's) decides what the signal does; we only flush meanwhile.
+  if (process.listenerCount(signal) > 1) {
+    void flushAll(false);
+    return;
+  }
+  exiting = true;
+  void flushAll(true).then(() => reraise(signal));
+};
+
+function removeListeners(): void {
+  process.removeListener('beforeExit', onBeforeExit);
+  for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+}
+
+/** Installs the exit hooks for `target`; returns the function that removes them. */
+export function installExitFlush(target: ExitFlushTarget): () => void {
+  const entry = { ...target, flushedAt: -1 };
+  if (targets.size === 0) {
+    exiting = false;
+    process.on('beforeExit', onBeforeExit);
+    for (const signal of SIGNALS) process.on(signal, onSignal);
+  }
+  targets.add(entry);
+  return () => {
+    if (!targets.delete(entry)) return;
+    if (targets.size === 0) removeListeners();
+  };
 }

@@ -14,4 +14,5 @@ export {
   spanShape,
   spanTree,
 } from './span-tree';
+export type { MetricPoint } from './test-metrics';
 export { createTestTracing, type TestTracing, type TestTracingOptions } from './test-tracing';

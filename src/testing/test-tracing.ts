@@ -1,9 +1,11 @@
 import type { ReadableSpan, Sampler } from '@opentelemetry/sdk-trace-base';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { conventions } from '../attributes/latest-conventions';
 import type { ContentRedactor } from '../content/redact';
 import { overrideTracing } from '../lifecycle';
 import { CONTENT_MAX_CODE_POINTS } from '../semconv';
 import { type SpanNode, spanTree } from './span-tree';
+import { createTestMetrics, type MetricPoint } from './test-metrics';
 
 /** Options of {@link createTestTracing}. */
 export interface TestTracingOptions {
@@ -21,6 +23,10 @@ export interface TestTracingOptions {
   redact?: ContentRedactor;
   /** Bound of each message attribute, in code points (default 16384). */
   contentMaxCodePoints?: number;
+  /** Record the metrics too, in memory (read them with `metric(name)`). Default false. */
+  metrics?: boolean;
+  /** Backend spans in the latest GenAI conventions (as `OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental`). */
+  genAiLatestConventions?: boolean;
 }
 
 /** In-memory tracing for unit tests of decorated classes. */
@@ -34,7 +40,17 @@ export interface TestTracing {
   span(name: string): ReadableSpan;
   /** The finished spans as trees by parent link. */
   tree(): SpanNode[];
-  /** Forgets the finished spans (call in `afterEach`). */
+  /**
+   * The data points of metric `name` (empty when it has none, or metrics are off) — needs `metrics: true`.
+   *
+   * @example
+   * const [input] = (await tracing.metric('gen_ai.client.token.usage')).filter((p) => p.attributes['gen_ai.token.type'] === 'input');
+   * expect(input.value).toBe(12);
+   */
+  metric(name: string): Promise<MetricPoint[]>;
+  /** Every collected data point, of all metrics. */
+  metrics(): Promise<MetricPoint[]>;
+  /** Forgets the finished spans and the recorded metrics (call in `afterEach`). */
   reset(): void;
   /** Restores the previous tracing setup (call in `afterAll`). */
   shutdown(): Promise<void>;
@@ -68,6 +84,10 @@ export function createTestTracing(options: TestTracingOptions = {}): TestTracing
     redact: options.redact,
     maxCodePoints: options.contentMaxCodePoints ?? CONTENT_MAX_CODE_POINTS,
   });
+  const testMetrics = options.metrics === true ? createTestMetrics() : undefined;
+  const savedLatest = conventions.latest;
+  if (options.genAiLatestConventions !== undefined) conventions.latest = options.genAiLatestConventions;
+  const collect = (): Promise<MetricPoint[]> => testMetrics?.collect() ?? Promise.resolve([]);
   const spansNamed = (name: string): ReadableSpan[] => exporter.getFinishedSpans().filter((span) => span.name === name);
   return {
     exporter,
@@ -86,9 +106,16 @@ export function createTestTracing(options: TestTracingOptions = {}): TestTracing
       return found[0]!;
     },
     tree: () => spanTree(exporter.getFinishedSpans()),
-    reset: () => exporter.reset(),
+    metric: async (name) => (await collect()).filter((point) => point.name === name),
+    metrics: collect,
+    reset: () => {
+      exporter.reset();
+      testMetrics?.reset();
+    },
     async shutdown() {
       restore();
+      conventions.latest = savedLatest;
+      await testMetrics?.shutdown();
       await provider.shutdown();
     },
   };

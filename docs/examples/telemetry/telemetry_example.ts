@@ -9,6 +9,7 @@
  *   MELLEA_TRACE_CONSOLE=true npm run example             # plus OpenTelemetry's console output
  *   MELLEA_TRACE_CONSOLE=tree npm run example             # each trace printed as a tree when it ends (instead)
  *   MELLEA_TRACE_FILE=traces.jsonl npm run example        # plus a trace file; then: npx mellea-telemetry view traces.jsonl
+ *   MELLEA_METRICS_ENABLED=true MELLEA_METRICS_CONSOLE=true npm run example   # plus the metrics, after the tree
  *   OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 npm run example   # plus OTLP export (Jaeger, Tempo...)
  *   MELLEA_BACKEND=ollama MELLEA_MODEL=granite4.1:3b npm run example   # a local Ollama server
  *   MELLEA_BACKEND=openai OPENAI_API_KEY=... MELLEA_MODEL=gpt-4o-mini npm run example
@@ -22,6 +23,7 @@ import {
   getTelemetryConfig,
   isApplicationTracingEnabled,
   isBackendTracingEnabled,
+  isMetricsEnabled,
   readTelemetryConfig,
   shutdownTelemetry,
 } from 'mellea-telemetry';
@@ -199,6 +201,8 @@ async function main(): Promise<number> {
       formatSpanTree(recorded.getFinishedSpans(), { attributes: treeAttributes, durations: true, status: true }),
     );
   }
+  // With MELLEA_METRICS_ENABLED=true MELLEA_METRICS_CONSOLE=true the shutdown below prints the metrics.
+  if (isMetricsEnabled()) console.log('\nMetrics (meter mellea.metrics):');
   await shutdownTelemetry(); // exports what the batch processor still holds; never rejects, bounded in time
   return exitCode;
 }
