@@ -50,8 +50,12 @@ function toHomogeneousArray(values: readonly unknown[]): AttributeValue {
 function homogeneousArray(values: readonly unknown[]): AttributeValue {
   let kind: string | undefined;
   let mixed = false;
+  let holes = false;
   for (const item of values) {
-    if (item === null || item === undefined) continue;
+    if (item === null || item === undefined) {
+      holes = true;
+      continue;
+    }
     const itemKind = typeof item;
     if (itemKind !== 'string' && itemKind !== 'number' && itemKind !== 'boolean') {
       mixed = true;
@@ -63,7 +67,9 @@ function homogeneousArray(values: readonly unknown[]): AttributeValue {
       break;
     }
   }
-  if (!mixed) return values.map((item) => (item === undefined ? null : item)) as AttributeValue;
+  // A copy either way: the span must not share an array the caller may change.
+  if (!mixed)
+    return (holes ? values.map((item) => (item === undefined ? null : item)) : values.slice()) as AttributeValue;
   return values.map((item) => (item === null || item === undefined ? null : stringify(item))) as AttributeValue;
 }
 

@@ -75,17 +75,16 @@ class OpenAIChatBackend {
   /** The natural code: an async method resolving to the SDK's `Stream`. */
   @traceBackend('chat')
   async generateFromContext(prompt: string) {
-    return this.client.chat.completions.create({
-      model: this.modelId,
-      messages: [{ role: 'user', content: prompt }],
-      stream: true,
-      stream_options: { include_usage: true },
-    });
+    return this.streamRequest(prompt);
   }
 
   /** The SDK's own `APIPromise`, handed back untouched. */
   @traceBackend('chat')
   streamDirect(prompt: string) {
+    return this.streamRequest(prompt);
+  }
+
+  private streamRequest(prompt: string) {
     return this.client.chat.completions.create({
       model: this.modelId,
       messages: [{ role: 'user', content: prompt }],

@@ -87,17 +87,29 @@ export function backendRecipe(operation: string | undefined, label: string, opti
   return withLatestConventions(recipe, options?.model);
 }
 
-const systemByClass = new WeakMap<object, string>();
+/** What a backend class says about every call, read once per class: its name and `gen_ai.system`. */
+interface ClassFacts {
+  readonly name: string | undefined;
+  readonly system: string | undefined;
+}
 
-function systemOf(self: unknown, className: string | undefined): string | undefined {
+const factsByClass = new WeakMap<Function, ClassFacts>();
+
+/**
+ * The class name and system of `self`. Cached per constructor when the name comes from the constructor itself
+ * (a plain object's `kind`/`type` is per instance).
+ */
+function classFactsOf(self: unknown): ClassFacts {
   const constructor = readProperty(self, 'constructor');
-  if (typeof constructor !== 'function' || className === undefined) return className;
-  let system = systemByClass.get(constructor);
-  if (system === undefined) {
-    system = providerNameFromClass(className);
-    systemByClass.set(constructor, system);
+  if (typeof constructor === 'function') {
+    const cached = factsByClass.get(constructor);
+    if (cached !== undefined) return cached;
   }
-  return system;
+  const name = classNameOf(self);
+  const facts: ClassFacts = { name, system: name === undefined ? undefined : providerNameFromClass(name) };
+  if (typeof constructor === 'function' && name !== undefined && readProperty(constructor, 'name') === name)
+    factsByClass.set(constructor, facts);
+  return facts;
 }
 
 /** The conventions of the spec's backend table that are known when the call starts. */
@@ -107,8 +119,8 @@ export function writeBackendConventions(
   operation: string,
   out: AttributeMap,
 ): void {
-  const className = classNameOf(self);
-  out[ATTR_GEN_AI_SYSTEM] = systemOf(self, className);
+  const { name: className, system } = classFactsOf(self);
+  out[ATTR_GEN_AI_SYSTEM] = system;
   out[ATTR_GEN_AI_REQUEST_MODEL] = firstDefined(self, MODEL_KEYS);
   out[ATTR_GEN_AI_OPERATION_NAME] = operation;
   out[ATTR_MELLEA_BACKEND] = className;

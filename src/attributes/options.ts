@@ -9,7 +9,8 @@ export interface TraceOptions<This = any, Args extends unknown[] = any[]> {
    */
   attributes?: AttributeMap | ((self: This, args: Args) => AttributeMap | undefined | void);
   /**
-   * Attributes from the call's result (for an async-iterator result: from each chunk, later chunks win).
+   * Attributes from the call's result (for a streamed result — async iterator or iterable, web stream, or a promise
+   * of one: from each chunk, later chunks win).
    * Written after the conventions, so they win.
    */
   resultAttributes?: (result: any, self: This, args: Args) => AttributeMap | undefined | void;
