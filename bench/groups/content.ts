@@ -10,7 +10,7 @@
  */
 import { SpanKind } from '@opentelemetry/api';
 import { traceBackend, traceMethods } from '../../src';
-import { writeBackendConventions, writeBackendResult } from '../../src/attributes/backend';
+import { writeBackendConventions, writeBackendMetadata, writeBackendResult } from '../../src/attributes/backend';
 import { redactSecrets } from '../../src/content/secrets';
 import { traceMethod } from '../../src/span-builder';
 import { state } from '../../src/state';
@@ -45,7 +45,10 @@ function recipeWithoutCapture(): SpanRecipe {
     kind: SpanKind.CLIENT,
     label: 'chat',
     spanName: () => 'chat',
-    startAttributes: (self, args, out) => writeBackendConventions(self, args, 'chat', out),
+    startAttributes(self, args, out) {
+      writeBackendConventions(self, args, 'chat', out);
+      writeBackendMetadata(self, out);
+    },
     resultAttributes: (result, _self, _args, out) => writeBackendResult(result, out),
     chunkAttributes: (chunk, _self, _args, out) => writeBackendResult(chunk, out),
   };

@@ -152,7 +152,7 @@ function toolCallsEnabled(options: object | undefined): boolean {
 }
 
 /** Class-level reflect-metadata (see `backendInfo`): wins over the conventions. */
-function writeBackendMetadata(self: unknown, out: AttributeMap): void {
+export function writeBackendMetadata(self: unknown, out: AttributeMap): void {
   const info = backendInfoOf(readProperty(self, 'constructor'));
   if (info === undefined) return;
   if (info.attributes !== undefined) Object.assign(out, info.attributes);

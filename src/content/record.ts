@@ -20,12 +20,12 @@ import { truncateResponse } from '../truncate';
 import { warnOnce } from '../warnings';
 import { listJson, messagesJson, partsJson, textWithin } from './truncate-json';
 
+const PENDING: unique symbol = Symbol('mellea-telemetry.pending-content');
+
 /**
  * A content value computed only when it is recorded (a stream's accumulated messages): the gate calls
  * `resolve()` after the content switch, so nothing is assembled for a span that drops it.
  */
-const PENDING: unique symbol = Symbol('mellea-telemetry.pending-content');
-
 export interface PendingContent {
   readonly [PENDING]: true;
   resolve(): unknown;

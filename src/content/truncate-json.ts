@@ -162,8 +162,13 @@ function partsOf(message: MessageLike): readonly unknown[] {
 /** JSON text, or undefined when the value cannot be serialised (a cycle, a throwing toJSON). */
 function serialise(value: unknown): string | undefined {
   try {
-    return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
+    return JSON.stringify(value);
   } catch {
-    return undefined;
+    // A BigInt somewhere (tool arguments may carry one): as a string. A replacer slows every call, so only here.
+    try {
+      return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
+    } catch {
+      return undefined;
+    }
   }
 }
