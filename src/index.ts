@@ -19,6 +19,7 @@ export type { TraceOptions } from './attributes/options';
 export type { AttributeMap } from './coerce';
 export {
   type BatchSettings,
+  type ConsoleFormat,
   type OtlpProtocol,
   readTelemetryConfig,
   type SamplerName,
