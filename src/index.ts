@@ -20,6 +20,7 @@ export type { TraceOptions } from './attributes/options';
 export type { AttributeMap } from './coerce';
 export {
   type BatchSettings,
+  type ConsoleFormat,
   GEN_AI_LATEST_EXPERIMENTAL,
   type MetricsConfig,
   type MetricsOverrides,

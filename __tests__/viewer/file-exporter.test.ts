@@ -102,7 +102,10 @@ describe('TraceFileProcessor', () => {
       maxExportBatchSize: 100,
     });
     for (const span of endedSpans(3)) processor.onEnd(span);
-    await expect(processor.forceFlush()).resolves.toBeUndefined();
+    const failing = processor.forceFlush();
+    for (const span of endedSpans(2)) processor.onEnd(span); // collected while the failing append runs
+    await expect(failing).resolves.toBeUndefined();
+    expect(processor.hasPendingSpans()).toBe(false);
     // even once the folder exists, this run writes no more (one warning, not one per batch)
     fs.mkdirSync(join(dir, 'missing-dir'));
     for (const span of endedSpans(3)) processor.onEnd(span);
@@ -110,7 +113,7 @@ describe('TraceFileProcessor', () => {
     await processor.shutdown();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(`cannot write the trace file ${JSON.stringify(path)} (MELLEA_TRACE_FILE)`);
-    expect(warnings[0]).toContain('3 span(s) were not written, and no further spans are written to it');
+    expect(warnings[0]).toContain('5 span(s) were not written, and no further spans are written to it');
     expect(processor.hasPendingSpans()).toBe(false);
     expect(fs.existsSync(path)).toBe(false);
   });

@@ -116,10 +116,10 @@ export class TraceFileProcessor implements SpanProcessor {
     if (spans.length === 0 || this.broken) return;
     try {
       appendFileSync(this.path, tracesDataLine(this.serializer, spans), 'utf8');
-      this.settled += spans.length;
     } catch (error) {
       this.fail(error, spans.length);
     }
+    this.settled += spans.length;
   }
 
   private takeBatch(): ReadableSpan[] {
@@ -130,6 +130,9 @@ export class TraceFileProcessor implements SpanProcessor {
 
   private fail(error: unknown, lost: number): void {
     this.broken = true;
+    // Spans collected meanwhile are given up too: nothing stays pending for the exit flush to wait on.
+    this.settled += this.batch.length;
+    lost += this.batch.length;
     this.batch = [];
     warnOnce(
       `trace-file:${this.path}`,

@@ -7,6 +7,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
+  APPLICATION_TRACER_NAME,
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
@@ -18,24 +19,37 @@ import {
   ATTR_RESPONSE,
   ATTR_SAMPLING_SUCCESS,
 } from '../semconv';
-import { formatSpanNode, type SpanTreeFormatOptions, spanTree } from '../testing/span-tree';
+import { formatSpanNode, type SpanNode, type SpanTreeFormatOptions, spanTree } from '../testing/span-tree';
 
-/** The attributes the console tree shows, when a span has them. */
-export const TREE_CONSOLE_ATTRIBUTES = [
+/** What the console tree shows of an application span, when it has them. */
+const APPLICATION_KEYS = [
   ATTR_MELLEA_ACTION_TYPE,
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_MODEL,
-  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
   ATTR_SAMPLING_SUCCESS,
   ATTR_NUM_GENERATE_LOGS,
   ATTR_ERROR_TYPE,
   ATTR_RESPONSE,
 ] as const;
 
+/** What it shows of a backend (or any other) span: the model, the tokens, why it stopped. */
+const BACKEND_KEYS = [
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_ERROR_TYPE,
+  ATTR_RESPONSE,
+] as const;
+
+/** The key attributes of `node`: by scope, and the response model only where it differs from the requested one. */
+export function treeConsoleAttributes(node: SpanNode): readonly string[] {
+  if (node.scope === APPLICATION_TRACER_NAME) return APPLICATION_KEYS;
+  const sameModel = node.attributes[ATTR_GEN_AI_RESPONSE_MODEL] === node.attributes[ATTR_GEN_AI_REQUEST_MODEL];
+  return sameModel ? BACKEND_KEYS.filter((key) => key !== ATTR_GEN_AI_RESPONSE_MODEL) : BACKEND_KEYS;
+}
+
 const FORMAT: SpanTreeFormatOptions = {
-  attributes: TREE_CONSOLE_ATTRIBUTES,
+  attributes: treeConsoleAttributes,
   durations: true,
   status: true,
   maxValueLength: 100,
