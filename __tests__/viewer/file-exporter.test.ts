@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { configureTelemetry, shutdownTelemetry, traceApplication } from 'mellea-telemetry';
 import { TraceFileProcessor } from '../../src/sdk/file-exporter';
 import { resetWarnings } from '../../src/warnings';
 import { captureWarnings } from '../support/warnings';
@@ -116,6 +117,28 @@ describe('TraceFileProcessor', () => {
     expect(warnings[0]).toContain('5 span(s) were not written, and no further spans are written to it');
     expect(processor.hasPendingSpans()).toBe(false);
     expect(fs.existsSync(path)).toBe(false);
+  });
+});
+
+describe('configureTelemetry({ traceFile })', () => {
+  it('writes the spans of the configured pipeline to the file, next to the processors given in code', async () => {
+    const path = freshPath();
+    class Job {
+      @traceApplication('session_context')
+      async run(): Promise<string> {
+        return 'done';
+      }
+    }
+    const config = configureTelemetry({ application: true, traceFile: path, flushOnExit: false });
+    expect(config.traceFile).toBe(path);
+    await expect(new Job().run()).resolves.toBe('done');
+    await shutdownTelemetry();
+    configureTelemetry({});
+    expect(
+      linesOf(path)
+        .flat()
+        .map((span) => span.name),
+    ).toEqual(['session_context']);
   });
 });
 
