@@ -35,6 +35,8 @@ interface Lifecycle {
   config: TelemetryConfig;
   options: TelemetryOptions;
   pipeline: Pipeline | undefined;
+  /** The counts of the last pipeline `shutdownTelemetry()` stopped: its final figures stay readable. */
+  finalStats?: ExportStats;
 }
 
 const holder = globalThis as { [LIFECYCLE_KEY]?: Lifecycle };
@@ -131,7 +133,8 @@ export function configureTelemetry(options: TelemetryOptions = {}): TelemetryCon
  * if (failed + dropped > 0) logger.warn(`tracing lost ${failed + dropped} spans`);
  */
 export function getTelemetryExportStats(): ExportStats {
-  const stats = lifecycle().pipeline?.stats;
+  const current = lifecycle();
+  const stats = current.pipeline === undefined ? current.finalStats : current.pipeline.stats;
   return stats === undefined ? { exported: 0, failed: 0, dropped: 0, queued: 0, inFlight: 0 } : { ...stats };
 }
 
@@ -210,6 +213,7 @@ export async function shutdownTelemetry(timeoutMs?: number): Promise<void> {
   state.application.enabled = false;
   state.backend.enabled = false;
   if (pipeline === undefined) return;
+  current.finalStats = pipeline.stats;
   pipeline.uninstallExitFlush?.();
   await bounded(() => pipeline.shutdown(), timeoutMs ?? current.config.flushTimeoutMs, 'shutdown', false);
 }

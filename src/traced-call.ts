@@ -4,8 +4,9 @@
  */
 import { type Context, type Span, type SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type AttributeMap, toAttributeValue } from './coerce';
+import { errorMessage, errorStack, errorType } from './error-description';
 import { ATTR_ERROR_TYPE } from './semconv';
-import type { TraceScope } from './state';
+import { state, type TraceScope } from './state';
 import { describeError, warnOnce } from './warnings';
 
 /** How one decorated method turns a call into a span. Built once per decorated method. */
@@ -103,15 +104,18 @@ export class TracedCall {
     this.end();
   }
 
-  /** Ends the span as failed: exception event, ERROR status, `error.type` = the error's class name. */
+  /**
+   * Ends the span as failed: ERROR status, `error.type` = the error's class name, and — on the span where the error
+   * happened only — an exception event. An ancestor the same error passes through gets the status and `error.type`
+   * and a status message pointing at that span, not another copy of the text. Messages are bounded and without
+   * URL credentials; with content off they are content-free (see error-description.ts).
+   */
   fail(error: unknown): void {
     if (this.ended) return;
     this.ended = true;
     if (this.recording) {
       try {
-        this.span.recordException(error instanceof Error ? error : describeError(error));
-        this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
-        this.span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+        this.recordError(error);
       } catch (recordError) {
         warnOnce(
           `span:error:${this.recipe.label}`,
@@ -120,6 +124,22 @@ export class TracedCall {
       }
     }
     this.end();
+  }
+
+  private recordError(error: unknown): void {
+    const type = errorType(error);
+    const { traceId, spanId } = this.span.spanContext();
+    const origin = typeof error === 'object' && error !== null ? recordedOn.get(error) : undefined;
+    this.span.setAttribute(ATTR_ERROR_TYPE, type);
+    if (origin !== undefined && origin.traceId === traceId) {
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: `${type} raised in span ${origin.spanId}` });
+      return;
+    }
+    const message = errorMessage(error, state.content);
+    this.span.setStatus({ code: SpanStatusCode.ERROR, message });
+    const stack = errorStack(error, message);
+    this.span.recordException({ name: type, message, ...(stack === undefined ? {} : { stack }) });
+    if (typeof error === 'object' && error !== null) recordedOn.set(error, { traceId, spanId });
   }
 
   private end(): void {
@@ -131,15 +151,5 @@ export class TracedCall {
   }
 }
 
-function errorType(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
-    if (typeof name === 'string' && name !== '') return name;
-  }
-  return '_OTHER';
-}
-
-function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return describeError(error);
-}
+/** Where each error was recorded with its exception event (weakly held: the error object itself is untouched). */
+const recordedOn = new WeakMap<object, { traceId: string; spanId: string }>();

@@ -5,7 +5,7 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TelemetryConfig } from '../config';
-import { describeError, warnOnce } from '../warnings';
+import { describeError, warn, warnOnce } from '../warnings';
 import { installExitFlush } from './exit-flush';
 import type { ExportStats } from './export-guard';
 import { createSdkRuntime } from './provider';
@@ -50,11 +50,12 @@ export function sdkPipeline(
     pipeline.uninstallExitFlush = installExitFlush({
       hasPendingSpans: runtime.hasPendingSpans,
       admittedSpans: runtime.admittedSpans,
-      flush: async (keepAlive) => {
-        // An export in flight keeps the process alive until its deadline: at exit, no longer than the flush bound.
-        runtime.limitExportTime(config.flushTimeoutMs);
-        await bounded(() => runtime.forceFlush(), config.flushTimeoutMs, 'flush', keepAlive);
-      },
+      timeoutMs: config.flushTimeoutMs,
+      begin: (deadline) => runtime.startExitDeadline(deadline),
+      flush: () => runtime.forceFlush().catch(() => undefined),
+      abandon: () => runtime.abandon(),
+      end: (timedOut) => runtime.endExitDeadline(config.flushTimeoutMs, timedOut),
+      report: (line) => warn('sdk:exit', line),
     });
   }
   return pipeline;
