@@ -25,6 +25,7 @@ export {
   type TelemetryConfig,
   type TelemetryOverrides,
 } from './config';
+export { CONTENT_FREE_MESSAGE } from './error-description';
 export { type ActOptions, type ActResult, type GenerativeSession, GenerativeSlot } from './generative-slot';
 export {
   configureTelemetry,
@@ -39,6 +40,7 @@ export {
   type TelemetryOptions,
 } from './lifecycle';
 export type { BackendInfo } from './metadata';
+export { stripUrlSecrets } from './printable-url';
 export { injectTraceContext } from './propagation';
 export type { ExportStats } from './sdk/export-guard';
 export * from './semconv';

@@ -187,7 +187,7 @@ function networkFailure(failure: Error): SendOutcome {
   // An HTTP/2 stream fails with ERR_HTTP2_STREAM_CANCEL, caused by the socket's own error.
   const cause = (failure as { cause?: unknown }).cause;
   // Duck-typed: errors from Node's core are of another realm's Error under test runners such as Jest.
-  const error = typeof cause === 'object' && cause !== null && 'code' in cause ? (cause as Error) : failure;
+  const error = typeof cause === 'object' && cause !== null && 'code' in cause ? (cause as unknown as Error) : failure;
   const code = (error as { code?: unknown }).code;
   const retryable = !(typeof code === 'string' && NOT_THERE.has(code));
   // Only the code and the class: a network error's message may quote the URL.
