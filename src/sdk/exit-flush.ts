@@ -43,7 +43,8 @@ export function installExitFlush(target: ExitFlushTarget): () => void {
     running ??= new Promise<void>((resolve) => {
       target.begin(Date.now() + target.timeoutMs);
       let finished = false;
-      const finish = (timedOut: boolean): void => {
+      let timedOut = false;
+      const finish = (): void => {
         if (finished) return;
         finished = true;
         clearTimeout(deadline);
@@ -54,13 +55,14 @@ export function installExitFlush(target: ExitFlushTarget): () => void {
       };
       // Ref'd on purpose: it is what keeps a finished program alive for its spans, and never past the bound.
       const deadline = setTimeout(() => {
+        timedOut = true;
         target.abandon();
         // The cancelled exports report back within a few microtasks; count them before reporting.
-        setImmediate(() => finish(true));
+        setImmediate(finish);
       }, target.timeoutMs);
       target.flush().then(
-        () => finish(false),
-        () => finish(false),
+        () => timedOut || finish(),
+        () => timedOut || finish(),
       );
     });
     return running;
