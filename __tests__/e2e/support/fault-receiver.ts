@@ -3,7 +3,7 @@
  * `.proto` files shipped with @elastic/mockotlpserver, which answers each export after `delayMs` — or never
  * (`delayMs: 'never'`, a hung collector that accepts and decodes the request but does not reply).
  */
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
