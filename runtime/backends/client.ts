@@ -14,6 +14,7 @@ import {
   BackendResponseError,
   BackendTimeoutError,
 } from './errors';
+import { type HeldResponse, type PostInit, postWithHold } from './post';
 import { preview, redactSecrets, secretValues } from './redaction';
 import { readBody, readLines } from './streams';
 
@@ -85,7 +86,7 @@ export class ModelHttpClient {
   async postJson(path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
     const request = this.open(path, body, 'application/json', signal);
     try {
-      const response = await request.response;
+      const { response } = await request.response;
       let read: { text: string; truncated: boolean };
       try {
         read = await readBody(response, MAX_BODY_BYTES);
@@ -106,15 +107,39 @@ export class ModelHttpClient {
 
   /** POSTs `body` to `path` and yields the lines of the streamed answer (SSE or NDJSON) as they arrive. */
   async *postLines(path: string, body: unknown, accept: string, signal?: AbortSignal): AsyncGenerator<string> {
-    const request = this.open(path, body, accept, signal);
+    const request = this.open(path, body, accept, signal, postWithHold);
     try {
-      const response = await request.response;
+      const { response, hold, abandon } = await request.response;
       if (response.body === null)
         throw new BackendResponseError(`${request.endpoint} answered without a body`, request.endpoint);
+      const lines = readLines(response.body, request.endpoint);
+      let complete = false;
       try {
-        yield* readLines(response.body, request.endpoint);
-      } catch (error) {
-        throw request.translate(error);
+        for (;;) {
+          let next: IteratorResult<string>;
+          try {
+            next = await lines.next();
+          } catch (error) {
+            throw request.translate(error);
+          }
+          if (next.done) {
+            complete = true;
+            return;
+          }
+          // Waiting for the consumer: only its own work keeps the process alive (a dropped iterator must not).
+          hold(false);
+          try {
+            yield next.value;
+          } finally {
+            hold(true);
+          }
+        }
+      } finally {
+        // Stopped early or failed: readLines cancels the body; closing the request releases the connection too.
+        if (!complete) {
+          await lines.return(undefined);
+          abandon();
+        }
       }
     } finally {
       request.close();
@@ -150,7 +175,13 @@ export class ModelHttpClient {
    * answer is read, the stream ends or fails) clears the timer and unlinks the caller's signal, so nothing
    * outlives the call.
    */
-  private open(path: string, body: unknown, accept: string, callerSignal: AbortSignal | undefined) {
+  private open(
+    path: string,
+    body: unknown,
+    accept: string,
+    callerSignal: AbortSignal | undefined,
+    send: (url: string, init: PostInit) => Promise<HeldResponse> = fetchWhole,
+  ) {
     const endpoint = this.endpoint(path);
     const payload = JSON.stringify(body); // before the timer: a body that cannot be serialised leaves nothing behind
     const headers: Record<string, string> = { ...this.#headers, 'content-type': 'application/json', accept };
@@ -171,10 +202,10 @@ export class ModelHttpClient {
       if (callerSignal?.aborted) return callerSignal.reason ?? error;
       return this.connectionError(error, endpoint);
     };
-    const init = { method: 'POST', headers, body: payload, signal: controller.signal };
-    const response = fetch(`${this.baseURL}${path}${this.#query}`, init).then(
+    const init = { headers, body: payload, signal: controller.signal };
+    const response = send(`${this.baseURL}${path}${this.#query}`, init).then(
       async (answer) => {
-        if (!answer.ok) throw await this.httpError(answer, endpoint).catch(translate);
+        if (!answer.response.ok) throw await this.httpError(answer.response, endpoint).catch(translate);
         return answer;
       },
       (error: unknown) => {
@@ -238,6 +269,15 @@ export function retryAfterSeconds(header: string | null): number | undefined {
   if (Number.isFinite(seconds) && seconds >= 0) return seconds;
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** Node's fetch, for whole answers: the request holds the process until it is answered, as it should. */
+function fetchWhole(url: string, init: PostInit): Promise<HeldResponse> {
+  return fetch(url, { method: 'POST', ...init }).then((response) => ({
+    response,
+    hold: () => undefined,
+    abandon: () => undefined,
+  }));
 }
 
 /**
