@@ -21,6 +21,7 @@ export const REFERENCE: Readonly<Record<string, string>> = {
   'sampled-out.application': 'raw.application.sampled-out',
   'enabled.nested': 'raw.nested',
   'await.async-local-storage': 'await.no-context-manager',
+  'saturated.package': 'saturated.plain',
 };
 
 /** Rows measured one after the other rather than interleaved: compared by their medians, not by round. */
@@ -111,6 +112,17 @@ export function judge(reports: Reports): Verdict[] {
       measured:
         checks.map(describeImport).join('; ') +
         (cost ? `; an AsyncLocalStorage manager would make each await ${fixed(cost.ratio, 1)}x slower` : ''),
+    });
+  }
+
+  const saturated = reports['export-saturated'];
+  const dropRow = rowOf(saturated, 'saturated.package');
+  const drop = dropRow && comparison(saturated, dropRow);
+  if (drop !== undefined) {
+    verdicts.push({
+      target: 'saturated pipeline: a dropped span costs <= 50 ns over the plain BatchSpanProcessor',
+      pass: drop.deltaNs <= 50,
+      measured: `${signed(drop.deltaNs, 1)} ns per span (${fixed(drop.ratio)}x), ${saturated!.droppedByPackage} spans dropped`,
     });
   }
 
