@@ -25,7 +25,8 @@ class Session {
   }
 }
 
-const exceptionEvents = (events: readonly { name: string }[]) => events.filter((event) => event.name === 'exception');
+const exceptionEvents = (events: readonly { name: string; attributes?: Record<string, unknown> }[]) =>
+  events.filter((event) => event.name === 'exception');
 
 describe('content on', () => {
   const tracing = createTestTracing();

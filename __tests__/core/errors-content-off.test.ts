@@ -36,7 +36,8 @@ class RefusingBackend {
   }
 }
 
-const exceptionEvents = (events: readonly { name: string }[]) => events.filter((event) => event.name === 'exception');
+const exceptionEvents = (events: readonly { name: string; attributes?: Record<string, unknown> }[]) =>
+  events.filter((event) => event.name === 'exception');
 
 describe('content off', () => {
   const tracing = createTestTracing({ content: false });
