@@ -193,7 +193,7 @@ export async function forceFlushTelemetry(timeoutMs?: number): Promise<void> {
   const current = lifecycle();
   const pipeline = current.pipeline;
   if (pipeline !== undefined)
-    await bounded(() => pipeline.forceFlush(), timeoutMs ?? current.config.flushTimeoutMs, 'flush', false);
+    await bounded(() => pipeline.forceFlush(), timeoutMs ?? current.config.flushTimeoutMs, 'flush', true);
 }
 
 /**
@@ -215,5 +215,5 @@ export async function shutdownTelemetry(timeoutMs?: number): Promise<void> {
   if (pipeline === undefined) return;
   current.finalStats = pipeline.stats;
   pipeline.uninstallExitFlush?.();
-  await bounded(() => pipeline.shutdown(), timeoutMs ?? current.config.flushTimeoutMs, 'shutdown', false);
+  await bounded(() => pipeline.shutdown(), timeoutMs ?? current.config.flushTimeoutMs, 'shutdown', true);
 }

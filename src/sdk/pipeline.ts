@@ -63,7 +63,9 @@ export function sdkPipeline(
 
 /**
  * Waits for `work` at most `timeoutMs`; a failure or timeout becomes one warning, never a rejection.
- * `keepAlive` holds the event loop open for the wait (the signal path must not exit before re-raising).
+ * `keepAlive` holds the event loop open for the wait, at most `timeoutMs`: the exporter holds nothing itself
+ * (otlp-transport.ts), so an awaited `forceFlushTelemetry()` / `shutdownTelemetry()` at the end of a program would
+ * otherwise let the process exit mid-export.
  */
 export function bounded(work: () => Promise<void>, timeoutMs: number, what: string, keepAlive: boolean): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

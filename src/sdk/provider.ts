@@ -10,7 +10,7 @@ import { ATTR_SERVICE_NAME } from '../semconv';
 import { describeError, warnOnce } from '../warnings';
 import { BoundedBatchProcessor } from './batch-processor';
 import { ExportGuard, type ExportStats, printableEndpoint } from './export-guard';
-import { OtlpExporter } from './otlp-exporter';
+import { OtlpExporter, type TraceSerializer } from './otlp-exporter';
 
 /** A provider this package built, and how to flush and stop it. */
 export interface SdkRuntime {
@@ -97,18 +97,24 @@ function createSampler(base: SdkTraceBase, { name, ratio }: TelemetryConfig['sam
  * package's own (otlp-exporter.ts), which never holds a finished process open, on the SDK's serializer — taken
  * from the exporter package's own copy of `@opentelemetry/otlp-transformer`.
  */
-function createOtlpExporter(config: TelemetryConfig, deadline: () => number | undefined): OtlpExporter {
+function otlpSerializer(config: TelemetryConfig): TraceSerializer {
   const { createRequire } = require('node:module') as typeof import('node:module');
   const exporterRequire = createRequire(require.resolve(OTLP_EXPORTER_PACKAGE[config.otlpProtocol]));
-  const { ProtobufTraceSerializer } = exporterRequire(
-    '@opentelemetry/otlp-transformer',
-  ) as typeof import('@opentelemetry/otlp-transformer');
+  return (exporterRequire('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer'))
+    .ProtobufTraceSerializer;
+}
+
+function createOtlpExporter(
+  config: TelemetryConfig,
+  serializer: TraceSerializer,
+  deadline: () => number | undefined,
+): OtlpExporter {
   return new OtlpExporter({
     protocol: config.otlpProtocol,
     url: config.otlpEndpoint!,
     headers: { ...config.otlpHeaders },
     timeoutMs: config.otlpTimeoutMs,
-    serializer: ProtobufTraceSerializer,
+    serializer,
     deadline,
   });
 }
@@ -133,7 +139,8 @@ export function createSdkRuntime(
   if (config.otlpEndpoint !== undefined && sdk.otlp !== undefined) {
     try {
       guard = new ExportGuard(config.otlpEndpoint, config.batch.maxQueueSize);
-      const exporter = guard.exporter(() => createOtlpExporter(config, () => exitDeadline));
+      const serializer = otlpSerializer(config);
+      const exporter = guard.exporter(() => createOtlpExporter(config, serializer, () => exitDeadline));
       batch = new BoundedBatchProcessor(exporter, guard, config.batch);
       spanProcessors.push(batch);
     } catch (error) {
