@@ -25,10 +25,15 @@ const NOT_DELIVERED =
   /(\d+) span\(s\) were not delivered to http:\/\/127\.0\.0\.1:\d+ \((\d+) failed, (\d+) dropped, (\d+) unsent/;
 
 /** Runs the fixture to its end; returns ms from `work-done` to the process exit, and the warnings it printed. */
-async function runToExit(receiver: FaultReceiver, serviceName: string) {
+async function runToExit(receiver: FaultReceiver, serviceName: string, flushTimeoutMs = FLUSH_TIMEOUT_MS) {
   const child = startChild(SCRIPT, {
     args: ['end', String(SESSIONS)],
-    env: { ...SETTINGS, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: serviceName },
+    env: {
+      ...SETTINGS,
+      MELLEA_TRACE_FLUSH_TIMEOUT: String(flushTimeoutMs),
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_SERVICE_NAME: serviceName,
+    },
   });
   const result = await child.exited;
   const exitedAt = Date.now();
@@ -57,6 +62,24 @@ describe.each([
     expect(receiver.requests()).toBeGreaterThan(0);
     expect(lost).toBeGreaterThan(0);
     expect(warnings[0]).toContain(`stopped at its ${FLUSH_TIMEOUT_MS} ms bound`);
+  });
+});
+
+describe('a collector that answers after 3 s, with a flush bound that lets one export through', () => {
+  let receiver: FaultReceiver;
+  beforeAll(async () => (receiver = await faultReceiver(3000)));
+  afterAll(() => receiver.close());
+
+  it('the line counts the delivered batch as delivered and the rest as not, and the exit still keeps the bound', async () => {
+    const { result, afterWorkMs, warnings } = await runToExit(receiver, 'deadline-partial', 4500);
+    console.log(`exit after work (3000, bound 4500): ${afterWorkMs} ms; ${warnings.join(' | ')}`);
+    expect(result.code).toBe(0);
+    expect(afterWorkMs).toBeLessThanOrEqual(4500 + 1000);
+    expect(warnings).toHaveLength(1);
+    const delivered = Number(/; (\d+) delivered/.exec(warnings[0]!)![1]);
+    const [, lost] = NOT_DELIVERED.exec(warnings[0]!)!.map(Number);
+    expect(delivered).toBeGreaterThan(0);
+    expect(delivered + lost!).toBe(SESSIONS * 7);
   });
 });
 

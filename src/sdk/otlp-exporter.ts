@@ -89,6 +89,9 @@ export class OtlpExporter implements SpanExporter {
       if (remaining <= 0) return { code: 1, error: this.deadlineError(exportDeadline) };
       const outcome = await this.transport.send(body, remaining);
       if (outcome.ok) return { code: 0 };
+      // Cut short by the exit deadline (our own cap, or the collector's DEADLINE_EXCEEDED for it): say so.
+      if (Date.now() >= (this.options.deadline() ?? Number.POSITIVE_INFINITY))
+        return { code: 1, error: new ExitDeadlineError() };
       if (!outcome.retryable || attempt >= MAX_ATTEMPTS) return { code: 1, error: outcome.error };
       const wait = outcome.retryAfterMs ?? backoff * (0.8 + Math.random() * 0.4);
       backoff = Math.min(backoff * 1.5, MAX_BACKOFF_MS);
