@@ -3,7 +3,7 @@
  * and a verdict line per target, and writes every number to bench/results/latest.json.
  *
  * Usage: npm run bench [-- --only cpu,disabled] [-- --out path.json] [-- --strict] [-- --update-docs]
- * Groups: context, context-dist, disabled, cpu, content, metrics, memory, export, export-plain.
+ * Groups: context, context-dist, disabled, cpu, content, metrics, memory, export, export-plain, export-saturated.
  */
 import { execFileSync, fork } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ const GROUPS = [
   'memory',
   'export',
   'export-plain',
+  'export-saturated',
 ] as const;
 /** The script and arguments of each group (both export groups share one script). */
 const SCRIPTS: Record<GroupName, [string, ...string[]]> = {
@@ -35,6 +36,7 @@ const SCRIPTS: Record<GroupName, [string, ...string[]]> = {
   memory: ['memory'],
   export: ['export'],
   'export-plain': ['export', 'plain'],
+  'export-saturated': ['export', 'saturated'],
 };
 export type GroupName = (typeof GROUPS)[number];
 export type Reports = Partial<Record<GroupName, GroupReport>>;

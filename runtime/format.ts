@@ -3,6 +3,7 @@
  * `~standard.validate` function, such as a zod 4 schema). The session parses the model output as JSON and
  * checks it against the format; a failure is a {@link FormatError}.
  */
+import { CONTENT_FREE_MESSAGE } from 'mellea-telemetry';
 
 /** The Standard Schema v1 interface, as much of it as the runtime uses (https://standardschema.dev). */
 export interface StandardSchemaLike<Output = unknown> {
@@ -32,6 +33,12 @@ export type FormatFailure = 'parse' | 'validation';
  */
 export class FormatError extends Error {
   override readonly name = 'FormatError';
+
+  /** Recorded with content off: the kind of failure and the issue count, never the model output or the issues. */
+  get [CONTENT_FREE_MESSAGE](): string {
+    return `the model output ${this.failure === 'parse' ? 'is not valid JSON' : 'does not match the declared format'} (${this.issues.length} issue(s))`;
+  }
+
   constructor(
     readonly failure: FormatFailure,
     readonly output: string,

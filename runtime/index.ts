@@ -4,14 +4,15 @@
  * decorators. Imports the library only through `mellea-telemetry`. Re-exports only.
  */
 
+export type { HttpBackendOptions } from './backends/client';
 export {
   BackendConnectionError,
   BackendError,
   BackendHttpError,
   BackendResponseError,
+  BackendStreamLimitError,
   BackendTimeoutError,
 } from './backends/errors';
-export type { HttpBackendOptions } from './backends/http';
 export { OllamaModelBackend, type OllamaModelBackendOptions } from './backends/ollama';
 export { OpenAIBackend, type OpenAIBackendOptions } from './backends/openai';
 export {

@@ -1,4 +1,5 @@
 /** `{{name}}` placeholders, as Mellea's `user_variables` fill them. */
+import { CONTENT_FREE_MESSAGE } from 'mellea-telemetry';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
 
@@ -10,6 +11,12 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
  */
 export class TemplateError extends Error {
   override readonly name = 'TemplateError';
+
+  /** Recorded with content off: neither the template (the prompt) nor the placeholder's name. */
+  get [CONTENT_FREE_MESSAGE](): string {
+    return 'a {{placeholder}} of the template has no value in userVariables';
+  }
+
   constructor(
     readonly variable: string,
     readonly template: string,

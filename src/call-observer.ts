@@ -7,11 +7,12 @@
 import type { Span } from '@opentelemetry/api';
 import { conventions, serverOf } from './attributes/latest-conventions';
 import type { AttributeMap } from './coerce';
+import { errorType } from './error-description';
 import { metrics } from './metrics/metrics-state';
 import type { MetricsRecorder } from './metrics/recorder';
 import { ATTR_GEN_AI_RESPONSE_FINISH_REASONS, BACKEND_TRACER_NAME } from './semconv';
 import { GEN_AI_LATEST } from './semconv-gen-ai-v1-41';
-import { errorType, type SpanRecipe } from './traced-call';
+import type { SpanRecipe } from './traced-call';
 import { describeError, warnOnce } from './warnings';
 
 /** The points at which a `TracedCall` reports to its observer. None of them may throw. */

@@ -45,6 +45,7 @@ export type {
 export { type ContentRedactor, composeRedactors, redactStrings } from './content/redact';
 export { passesLuhn, redactSecrets, type SecretKind, scrubSecrets } from './content/secrets';
 export { TRUNCATION_MARKER } from './content/truncate-json';
+export { CONTENT_FREE_MESSAGE } from './error-description';
 export { type ActOptions, type ActResult, type GenerativeSession, GenerativeSlot } from './generative-slot';
 export {
   configureTelemetry,
@@ -63,6 +64,7 @@ export type { BackendInfo } from './metadata';
 export { errorCategory } from './metrics/error-category';
 export { isMetricsEnabled, type MetricsOptions } from './metrics/metrics-lifecycle';
 export { recordRequirementCheck, recordSamplingRun } from './metrics/sampling-metrics';
+export { stripUrlSecrets } from './printable-url';
 export { injectTraceContext } from './propagation';
 export type { ExportStats } from './sdk/export-guard';
 export * from './semconv';

@@ -59,6 +59,8 @@ interface Lifecycle {
   config: TelemetryConfig;
   options: TelemetryOptions;
   pipeline: Pipeline | undefined;
+  /** The counts of the last pipeline `shutdownTelemetry()` stopped: its final figures stay readable. */
+  finalStats?: ExportStats;
 }
 
 const holder = globalThis as { [LIFECYCLE_KEY]?: Lifecycle };
@@ -242,7 +244,8 @@ export function configureTelemetry(options: TelemetryOptions = {}): TelemetryCon
  * if (failed + dropped > 0) logger.warn(`tracing lost ${failed + dropped} spans`);
  */
 export function getTelemetryExportStats(): ExportStats {
-  const stats = lifecycle().pipeline?.stats;
+  const current = lifecycle();
+  const stats = current.pipeline === undefined ? current.finalStats : current.pipeline.stats;
   return stats === undefined ? { exported: 0, failed: 0, dropped: 0, queued: 0, inFlight: 0 } : { ...stats };
 }
 
@@ -326,7 +329,7 @@ export async function forceFlushTelemetry(timeoutMs?: number): Promise<void> {
   const pipeline = current.pipeline;
   const metricsFlushed = flushMetrics(timeoutMs ?? current.config.flushTimeoutMs);
   if (pipeline !== undefined)
-    await bounded(() => pipeline.forceFlush(), timeoutMs ?? current.config.flushTimeoutMs, 'flush', false);
+    await bounded(() => pipeline.forceFlush(), timeoutMs ?? current.config.flushTimeoutMs, 'flush', true);
   await metricsFlushed;
 }
 
@@ -350,8 +353,9 @@ export async function shutdownTelemetry(timeoutMs?: number): Promise<void> {
   state.backend.enabled = false;
   const metricsStopped = shutdownMetrics(timeoutMs ?? current.config.flushTimeoutMs);
   if (pipeline !== undefined) {
+    current.finalStats = pipeline.stats;
     pipeline.uninstallExitFlush?.();
-    await bounded(() => pipeline.shutdown(), timeoutMs ?? current.config.flushTimeoutMs, 'shutdown', false);
+    await bounded(() => pipeline.shutdown(), timeoutMs ?? current.config.flushTimeoutMs, 'shutdown', true);
   }
   await metricsStopped;
 }

@@ -7,8 +7,9 @@ import { type Context, type Span, type SpanKind, SpanStatusCode } from '@opentel
 import type { CallObserver } from './call-observer';
 import { type AttributeMap, toAttributeValue } from './coerce';
 import { contentAttributeValue } from './content/record';
+import { errorMessage, errorStack, errorType } from './error-description';
 import { ATTR_ERROR_TYPE, ATTR_MELLEA_STREAM_ABANDONED, CONTENT_ATTRIBUTES } from './semconv';
-import type { TraceScope } from './state';
+import { state, type TraceScope } from './state';
 import { describeError, warnOnce } from './warnings';
 
 /** How one decorated method turns a call into a span. Built once per decorated method. */
@@ -167,17 +168,19 @@ export class TracedCall {
     this.end();
   }
 
-  /** Ends the span as failed: exception event, ERROR status, `error.type` = the error's class name. */
+  /**
+   * Ends the span as failed: ERROR status, `error.type` = the error's class name, and — on the span where the error
+   * happened only — an exception event. An ancestor the same error passes through gets the status and `error.type`
+   * and a status message pointing at that span, not another copy of the text. Messages are bounded and without
+   * URL credentials; with content off they are content-free (see error-description.ts).
+   */
   fail(error: unknown): void {
     this.observer?.failing(error);
     if (this.ended) return;
     this.ended = true;
     if (this.recording) {
       try {
-        // Status and type first: an error whose getters throw still makes an ERROR span.
-        this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
-        this.span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
-        this.span.recordException(isError(error) ? error : describeError(error));
+        this.recordError(error);
       } catch (recordError) {
         warnOnce(
           `span:error:${this.recipe.label}`,
@@ -186,6 +189,24 @@ export class TracedCall {
       }
     }
     this.end();
+  }
+
+  private recordError(error: unknown): void {
+    // Status first: an error whose getters throw still makes an ERROR span.
+    this.span.setStatus({ code: SpanStatusCode.ERROR });
+    const type = errorType(error);
+    const { traceId, spanId } = this.span.spanContext();
+    const origin = typeof error === 'object' && error !== null ? recordedOn.get(error) : undefined;
+    this.span.setAttribute(ATTR_ERROR_TYPE, type);
+    if (origin !== undefined && origin.traceId === traceId) {
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: `${type} raised in span ${origin.spanId}` });
+      return;
+    }
+    const message = errorMessage(error, state.content);
+    this.span.setStatus({ code: SpanStatusCode.ERROR, message });
+    const stack = errorStack(error, message);
+    this.span.recordException({ name: type, message, ...(stack === undefined ? {} : { stack }) });
+    if (typeof error === 'object' && error !== null) recordedOn.set(error, { traceId, spanId });
   }
 
   private end(): void {
@@ -198,35 +219,5 @@ export class TracedCall {
   }
 }
 
-/** `error.type` of a failure: the error's class name, else `_OTHER`. */
-export function errorType(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    try {
-      const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
-      if (typeof name === 'string' && name !== '') return name;
-    } catch {
-      // A hostile error object (throwing getter, revoked proxy): typed as unknown.
-    }
-  }
-  return '_OTHER';
-}
-
-function errorMessage(error: unknown): string {
-  try {
-    if (error instanceof Error) {
-      const message: unknown = error.message;
-      return typeof message === 'string' ? message : describeError(message);
-    }
-  } catch {
-    return 'unprintable error';
-  }
-  return describeError(error);
-}
-
-function isError(error: unknown): error is Error {
-  try {
-    return error instanceof Error;
-  } catch {
-    return false;
-  }
-}
+/** Where each error was recorded with its exception event (weakly held: the error object itself is untouched). */
+const recordedOn = new WeakMap<object, { traceId: string; spanId: string }>();

@@ -4,6 +4,7 @@ import {
   BackendConnectionError,
   BackendHttpError,
   BackendResponseError,
+  BackendStreamLimitError,
   BackendTimeoutError,
 } from '../../runtime/backends/errors';
 import { OpenAIBackend } from '../../runtime/backends/openai';
@@ -579,8 +580,9 @@ describe('OpenAIBackend resources', () => {
     expect(huge).toBeInstanceOf(BackendResponseError);
     expect(huge.message).toBe(`${server.url}/v1/chat/completions sent a response body over 33554432 bytes`);
     const long = await failure(drain(backend().streamFromContext(new UserMessage('x'), new History())));
-    expect(long).toBeInstanceOf(BackendResponseError);
-    expect(long.message).toBe(`${server.url}/v1/chat/completions streamed a line longer than 8388608 characters`);
+    expect(long).toBeInstanceOf(BackendStreamLimitError);
+    expect(long).toMatchObject({ limit: 'line', maxBytes: 8388608 });
+    expect(long.message).toBe(`${server.url}/v1/chat/completions streamed a line over the limit of 8388608 characters`);
     await Promise.all(server.requests.map((request) => request.closed));
   });
 });

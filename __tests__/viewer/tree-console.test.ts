@@ -102,8 +102,9 @@ describe('TreeConsoleProcessor', () => {
     ]);
     // every span with its duration; the failed ones with their status
     for (const [, , , tail] of lines) expect(tail).toMatch(/^ {2}\d+(\.\d+)? (µs|ms|s)\b/);
-    expect(lines[4]![3]).toMatch(/ERROR: model unreachable$/);
+    // the message where the error happened; the ancestor it passed through points at that span
     expect(lines[5]![3]).toMatch(/ERROR: model unreachable$/);
+    expect(lines[4]![3]).toMatch(/ERROR: Error raised in span [0-9a-f]{16}$/);
     expect(lines[0]![3]).not.toContain('ERROR');
     // key attributes, the response cut to one line
     const text = printed[0]!;

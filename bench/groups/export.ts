@@ -4,14 +4,21 @@
  * OTEL_EXPORTER_OTLP_ENDPOINT), or, for comparison and in a fresh process, through a plain SDK pipeline
  * (BasicTracerProvider + BatchSpanProcessor + OTLPTraceExporter) fed by the same calls. Delivered = spans the
  * receiver decoded; dropped = produced − delivered after a final flush.
+ *
+ * Group "export-saturated" (`saturated` on the command line): the drop path. Both pipelines export to an endpoint
+ * that accepts connections and never answers, so their queues stay full; the rows time one span started and ended
+ * through each — the package's bounded processor (which counts the drop) against the SDK's BatchSpanProcessor.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import * as telemetry from '../../src/lifecycle';
-import { runGroup } from '../lib/harness';
+import { state } from '../../src/state';
+import { type GroupReport, measureRows, runGroup } from '../lib/harness';
 import type { ReceiverMessage } from '../lib/otlp-receiver';
 import { routeDecoratorsTo } from '../lib/tracing';
 import { ACTION, CONTEXT, decoratedBackend, OPTIONS } from '../lib/variants';
@@ -24,8 +31,10 @@ type Count = Extract<ReceiverMessage, { type: 'count' }>;
 
 /** `plain` on the command line: the plain SDK pipeline instead of the package's (each runs in its own process). */
 const PLAIN = process.argv.includes('plain');
+const SATURATED = process.argv.includes('saturated');
 
 runGroup(async () => {
+  if (SATURATED) return saturated();
   const warnings: string[] = [];
   const keep = (message: string): void => void warnings.push(message);
   diag.setLogger({ error: keep, warn: keep, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
@@ -158,4 +167,56 @@ async function settledCount(receiver: ChildProcess, expected: number): Promise<C
     last = now;
   }
   return last;
+}
+
+/** Both pipelines behind a hung endpoint, queues full: the cost of one span that is dropped. */
+async function saturated(): Promise<GroupReport> {
+  const sockets = new Set<Socket>();
+  const hung = createServer((socket) => void sockets.add(socket.on('error', () => undefined)));
+  hung.listen(0, '127.0.0.1');
+  await once(hung, 'listening');
+  const url = `http://127.0.0.1:${(hung.address() as { port: number }).port}`;
+  const hour = 3_600_000;
+  const plain = new BasicTracerProvider({
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url, timeoutMillis: hour }), { exportTimeoutMillis: hour }),
+    ],
+  });
+  telemetry.reloadTelemetryConfig({
+    MELLEA_TRACE_BACKEND: 'true',
+    MELLEA_TRACE_FLUSH_ON_EXIT: 'false',
+    OTEL_EXPORTER_OTLP_ENDPOINT: url,
+    OTEL_EXPORTER_OTLP_TIMEOUT: String(hour),
+    OTEL_BSP_EXPORT_TIMEOUT: String(hour),
+    OTEL_SERVICE_NAME: 'mellea-bench',
+  });
+  const ours = state.backend.tracer;
+  const theirs = plain.getTracer('bench');
+  // Fill both queues (2048) behind the first, hung export.
+  for (let i = 0; i < 5000; i++) {
+    ours.startSpan('chat').end();
+    theirs.startSpan('chat').end();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const rows = await measureRows(
+    [
+      {
+        id: 'saturated.plain',
+        label: 'span dropped: plain BatchSpanProcessor, queue full',
+        async: false,
+        call: () => theirs.startSpan('chat').end(),
+      },
+      {
+        id: 'saturated.package',
+        label: 'span dropped: package pipeline, queue full',
+        async: false,
+        call: () => ours.startSpan('chat').end(),
+      },
+    ],
+    { rounds: 31, warmupRounds: 3, batchMs: 10 },
+  );
+  const stats = telemetry.getTelemetryExportStats();
+  for (const socket of sockets) socket.destroy();
+  hung.close();
+  return { group: 'export-saturated', rows, droppedByPackage: stats.dropped, queuedByPackage: stats.queued };
 }

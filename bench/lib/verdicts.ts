@@ -28,6 +28,7 @@ export const REFERENCE: Readonly<Record<string, string>> = {
   'metrics-off.hooks': 'metrics-off.no-hooks',
   'metrics.on': 'metrics.off',
   'metrics.on.app-provider': 'metrics.off',
+  'saturated.package': 'saturated.plain',
 };
 
 /** Rows measured one after the other rather than interleaved: compared by their medians, not by round. */
@@ -131,6 +132,17 @@ export function judge(reports: Reports): Verdict[] {
       measured:
         checks.map(describeImport).join('; ') +
         (cost ? `; an AsyncLocalStorage manager would make each await ${fixed(cost.ratio, 1)}x slower` : ''),
+    });
+  }
+
+  const saturated = reports['export-saturated'];
+  const dropRow = rowOf(saturated, 'saturated.package');
+  const drop = dropRow && comparison(saturated, dropRow);
+  if (drop !== undefined) {
+    verdicts.push({
+      target: 'saturated pipeline: a dropped span costs <= 50 ns over the plain BatchSpanProcessor',
+      pass: drop.deltaNs <= 50,
+      measured: `${signed(drop.deltaNs, 1)} ns per span (${fixed(drop.ratio)}x), ${saturated!.droppedByPackage} spans dropped`,
     });
   }
 

@@ -7,8 +7,9 @@ import { OPERATION_CHAT, OPERATION_TEXT_COMPLETION, traceBackend, traceMethods }
 import { jsonSchemaOf } from '../format';
 import { renderMessages, renderPrompt } from '../prompt';
 import type { Action, Backend, GenerateOptions, GenerationContext, ModelOutput, StreamChunk } from '../types';
+import { runPerAction } from './abort';
+import { type HttpBackendOptions, httpClientFor, type ModelHttpClient } from './client';
 import { BackendResponseError } from './errors';
-import { type HttpBackendOptions, httpClientFor, type ModelHttpClient, runPerAction } from './http';
 import {
   arrayField,
   expectObject,
@@ -148,7 +149,11 @@ export class OllamaModelBackend implements Backend {
     const body = expectObject(value, endpoint, 'an Ollama answer');
     const error = inBandError(body);
     if (error !== undefined)
-      throw new BackendResponseError(`${endpoint} reported an error: ${this.#http.redact(error)}`, endpoint);
+      throw new BackendResponseError(
+        `${endpoint} reported an error: ${this.#http.redact(error)}`,
+        endpoint,
+        `${endpoint} reported an error in its answer`,
+      );
     return body;
   }
 }

@@ -7,8 +7,9 @@ import { OPERATION_CHAT, OPERATION_TEXT_COMPLETION, traceBackend, traceMethods }
 import { jsonSchemaOf } from '../format';
 import { actionMessages, renderMessages, renderPrompt } from '../prompt';
 import type { Action, Backend, ChatMessage, GenerateOptions, GenerationContext, StreamChunk } from '../types';
+import { runPerAction } from './abort';
+import { type HttpBackendOptions, httpClientFor, type ModelHttpClient } from './client';
 import { BackendResponseError } from './errors';
-import { type HttpBackendOptions, httpClientFor, type ModelHttpClient, runPerAction } from './http';
 import {
   arrayField,
   expectObject,
@@ -93,7 +94,7 @@ export class OpenAIBackend implements Backend {
     };
     const lines = this.#http.postLines(path, body, 'text/event-stream', options.signal);
     let first = true;
-    for await (const data of sseData(lines)) {
+    for await (const data of sseData(lines, endpoint)) {
       if (data === '[DONE]') return;
       const event = expectObject(
         this.#http.parseJson(data, endpoint, 'SSE event'),
@@ -105,6 +106,7 @@ export class OpenAIBackend implements Backend {
         throw new BackendResponseError(
           `${endpoint} reported an error in the stream: ${this.#http.redact(error)}`,
           endpoint,
+          `${endpoint} reported an error in the stream`,
         );
       }
       yield streamChunkOf(event, first);

@@ -72,7 +72,8 @@ export function applyMetricsConfig(config: TelemetryConfig, options: MetricsOpti
     pipeline.uninstallExitFlush = installExitFlush({
       hasPendingSpans: () => recorder.recorded > 0,
       admittedSpans: () => recorder.recorded,
-      flush: (keepAlive) => bounded(() => pipeline.forceFlush(), config.flushTimeoutMs, 'metrics flush', keepAlive),
+      timeoutMs: config.flushTimeoutMs,
+      flush: () => pipeline.forceFlush().catch(() => undefined),
     });
   }
   current.pipeline = pipeline;

@@ -1,23 +1,20 @@
 /**
  * Guards the OTLP path so a slow or absent collector costs spans, never memory or silence: the batch queue is
- * bounded by `OTEL_BSP_MAX_QUEUE_SIZE` (a full queue drops new spans, counted, with one warning), and a failed
- * export produces one warning naming the endpoint. The counts are readable through `getTelemetryExportStats()`.
+ * bounded by `OTEL_BSP_MAX_QUEUE_SIZE` (a full queue drops new spans, counted, with one warning), and an outage
+ * produces one warning naming the endpoint (again for the next outage, after a recovery). The counts are readable
+ * through `getTelemetryExportStats()`.
  */
-import { type Context, TraceFlags } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { describeError, warnOnce } from '../warnings';
-
-/** The SDK's export result (`@opentelemetry/core`'s `ExportResult`), by shape: code 0 is success. */
-interface ExportResult {
-  code: number;
-  error?: Error;
-}
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { printableUrl } from '../printable-url';
+import { describeError, warn, warnOnce } from '../warnings';
+import type { AbandonableExporter } from './batch-processor';
+import { ExitDeadlineError, type ExportResult } from './otlp-exporter';
 
 /** What happened to the spans handed to the OTLP exporter since the provider was built. */
 export interface ExportStats {
   /** Spans the receiver accepted. */
   exported: number;
-  /** Spans whose export failed (collector down, hung past the timeout, or refusing). */
+  /** Spans whose export failed (collector down, hung past the timeout, refusing, or cut by the exit deadline). */
   failed: number;
   /** Spans dropped because the queue was full (`OTEL_BSP_MAX_QUEUE_SIZE`). */
   dropped: number;
@@ -29,20 +26,20 @@ export interface ExportStats {
 
 /** The endpoint as printed in warnings: no credentials, no query string. */
 export function printableEndpoint(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
-  } catch {
-    return '(unparsable endpoint)';
-  }
+  return printableUrl(url);
 }
 
-/** Counts and warnings shared by the guarded processor and exporter of one provider. */
+/** Counts and warnings shared by the batch processor and exporter of one provider. */
 export class ExportGuard {
   readonly stats: ExportStats = { exported: 0, failed: 0, dropped: 0, queued: 0, inFlight: 0 };
   /** Spans ever admitted to the queue. */
   admitted = 0;
-  private closed = false;
+  /** True from a failed export until the next successful one: one warning per outage. */
+  private inOutage = false;
+  private queueFullWarned = false;
+  /** During the exit flush failures are not warned about one by one: the exit report names the last one. */
+  private quiet = false;
+  private lastError: unknown;
   /** Export errors already reported by the warning; a flush rejecting with one of them needs no second warning. */
   private readonly reported = new WeakSet<object>();
 
@@ -51,40 +48,78 @@ export class ExportGuard {
     private readonly maxQueueSize: number,
   ) {}
 
-  /** Wraps the batch processor: admits a sampled span only while the queue has room. */
-  processor(batch: SpanProcessor): SpanProcessor {
-    return {
-      onStart: (span: Span, parent: Context) => batch.onStart(span, parent),
-      onEnd: (span: ReadableSpan) => {
-        if (this.closed || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-        if (this.stats.queued >= this.maxQueueSize) {
-          this.stats.dropped++;
-          warnOnce(
-            'otlp:queue-full',
-            `the span export queue is full (OTEL_BSP_MAX_QUEUE_SIZE=${this.maxQueueSize}) because ` +
-              `${printableEndpoint(this.endpoint)} is not keeping up; new spans are dropped until it catches up ` +
-              `(counts: getTelemetryExportStats()).`,
-          );
-          return;
-        }
-        this.stats.queued++;
-        this.admitted++;
-        batch.onEnd(span);
-      },
-      forceFlush: () => batch.forceFlush(),
-      shutdown: () => {
-        this.closed = true;
-        return batch.shutdown();
-      },
-    };
+  /** Admits a span to the queue while it has room; a full queue counts a drop (the warning text built once). */
+  admit(): boolean {
+    if (this.stats.queued >= this.maxQueueSize) {
+      this.stats.dropped++;
+      if (!this.queueFullWarned) this.warnQueueFull();
+      return false;
+    }
+    this.stats.queued++;
+    this.admitted++;
+    return true;
+  }
+
+  private warnQueueFull(): void {
+    this.queueFullWarned = true;
+    warnOnce(
+      'otlp:queue-full',
+      `the span export queue is full (OTEL_BSP_MAX_QUEUE_SIZE=${this.maxQueueSize}) because ` +
+        `${printableEndpoint(this.endpoint)} is not keeping up; new spans are dropped until it catches up ` +
+        `(counts: getTelemetryExportStats()).`,
+    );
+  }
+
+  /** `count` spans left the queue for the exporter. */
+  exportStarted(count: number): void {
+    this.stats.queued = Math.max(0, this.stats.queued - count);
+    this.stats.inFlight += count;
+  }
+
+  /** The export of `count` spans finished: counts, and the outage warning on the first failure of an outage. */
+  exportFinished(count: number, result: ExportResult): void {
+    this.stats.inFlight = Math.max(0, this.stats.inFlight - count);
+    // ExportResultCode.SUCCESS is 0; compared directly so this module imports only types from the SDK.
+    if (result.code === 0) {
+      this.stats.exported += count;
+      this.inOutage = false;
+      return;
+    }
+    this.stats.failed += count;
+    if (typeof result.error === 'object' && result.error !== null) this.reported.add(result.error);
+    // Cut by the exit deadline, or failing during the exit flush: the exit report covers it, with the counts.
+    if (!(result.error instanceof ExitDeadlineError)) this.lastError = result.error;
+    if (this.quiet || result.error instanceof ExitDeadlineError || this.inOutage) return;
+    this.inOutage = true;
+    warn(
+      'otlp:export-failed',
+      `could not export ${count} span(s) to ${printableEndpoint(this.endpoint)}: ${describeError(result.error)}. ` +
+        `The program is unaffected; spans are dropped while the collector is unreachable (counts: ` +
+        `getTelemetryExportStats()). The next outage after a recovery is reported again.`,
+    );
+  }
+
+  /** Between the start and the end of an exit flush, failures are only counted (see {@link exitReport}). */
+  exitFlushing(flushing: boolean): void {
+    this.quiet = flushing;
   }
 
   /**
-   * From now on, exports give up after `timeoutMs` (a fresh exporter, for the next export). Used before the exit
-   * flush: an export in flight holds the process open until its deadline, so the deadline must not outlast the
-   * flush bound when the collector hangs.
+   * The one line an exit flush ends with when spans were not delivered: counts and the last export error.
+   * Undefined when every span accepted was delivered.
    */
-  limitExportTime: (timeoutMs: number) => void = () => undefined;
+  exitReport(timeoutMs: number, timedOut: boolean): string | undefined {
+    const { exported, failed, dropped, queued, inFlight } = this.stats;
+    const unsent = queued + inFlight;
+    const lost = failed + dropped + unsent;
+    if (lost === 0) return undefined;
+    const cause = this.lastError === undefined ? '' : `; last export error: ${describeError(this.lastError)}`;
+    return (
+      `${lost} span(s) were not delivered to ${printableEndpoint(this.endpoint)} (${failed} failed, ${dropped} ` +
+      `dropped, ${unsent} unsent when the exit flush ${timedOut ? `stopped at its ${timeoutMs} ms bound` : 'ended'}` +
+      `${cause}); ${exported} delivered. MELLEA_TRACE_FLUSH_TIMEOUT sets the bound.`
+    );
+  }
 
   /** Settles a flush or shutdown: an export failure was already reported, anything else is rethrown. */
   settle(work: Promise<void>): Promise<void> {
@@ -97,52 +132,28 @@ export class ExportGuard {
   }
 
   /**
-   * Wraps the OTLP exporter made by `create`: counts outcomes, reports the first failure, and after a failed export
-   * makes the next one on a fresh exporter — a new connection, instead of one stuck in the reconnect backoff that
-   * an outage left behind (gRPC's grows to two minutes), so spans ended after the collector came back get through.
+   * Wraps the OTLP exporter made by `create`: after a failed export the next one runs on a fresh exporter — a new
+   * connection instead of one a collector restart left broken — so spans ended after it came back get through.
    */
-  exporter(create: (timeoutMs?: number) => SpanExporter): SpanExporter {
-    let timeoutMs: number | undefined;
+  exporter(create: () => AbandonableExporter): AbandonableExporter {
     let inner = create();
     let stale = false;
-    this.limitExportTime = (limit) => {
-      timeoutMs = limit;
-      stale = true;
-    };
-    const current = (): SpanExporter => {
+    const current = (): AbandonableExporter => {
       if (stale) {
         stale = false;
-        const retired = inner;
-        inner = create(timeoutMs);
+        const retired: SpanExporter = inner;
+        inner = create();
         retired.shutdown().catch(() => undefined);
       }
       return inner;
     };
     return {
-      export: (spans: ReadableSpan[], done: (result: ExportResult) => void) => {
-        const count = spans.length;
-        // The batch processor has taken these spans out of its queue: free their room now, as the processor does,
-        // so the first export (which includes the connect) does not shrink the queue for the spans behind it.
-        this.stats.queued = Math.max(0, this.stats.queued - count);
-        this.stats.inFlight += count;
+      export: (spans, done) =>
         current().export(spans, (result) => {
-          this.stats.inFlight = Math.max(0, this.stats.inFlight - count);
-          // ExportResultCode.SUCCESS is 0; compared directly so this module imports only types from the SDK.
-          if (result.code === 0) this.stats.exported += count;
-          else {
-            this.stats.failed += count;
-            stale = true;
-            if (typeof result.error === 'object' && result.error !== null) this.reported.add(result.error);
-            warnOnce(
-              'otlp:export-failed',
-              `could not export ${count} span(s) to ${printableEndpoint(this.endpoint)}: ${describeError(result.error)}. ` +
-                `The program is unaffected; spans are dropped while the collector is unreachable (counts: ` +
-                `getTelemetryExportStats()).`,
-            );
-          }
+          if (result.code !== 0) stale = true;
           done(result);
-        });
-      },
+        }),
+      abandon: () => inner.abandon(),
       shutdown: () => inner.shutdown(),
       forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
     };

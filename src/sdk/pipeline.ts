@@ -6,7 +6,7 @@ import type { TracerProvider } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TelemetryConfig } from '../config';
 import { abandonOpenStreams } from '../open-streams';
-import { describeError, warnOnce } from '../warnings';
+import { describeError, warn, warnOnce } from '../warnings';
 import { installExitFlush } from './exit-flush';
 import type { ExportStats } from './export-guard';
 import { createSdkRuntime } from './provider';
@@ -52,11 +52,12 @@ export function sdkPipeline(
       hasPendingSpans: runtime.hasPendingSpans,
       admittedSpans: runtime.admittedSpans,
       endOpenStreams: abandonOpenStreams,
-      flush: async (keepAlive) => {
-        // An export in flight keeps the process alive until its deadline: at exit, no longer than the flush bound.
-        runtime.limitExportTime(config.flushTimeoutMs);
-        await bounded(() => runtime.forceFlush(), config.flushTimeoutMs, 'flush', keepAlive);
-      },
+      timeoutMs: config.flushTimeoutMs,
+      begin: (deadline) => runtime.startExitDeadline(deadline),
+      flush: () => runtime.forceFlush().catch(() => undefined),
+      abandon: () => runtime.abandon(),
+      end: (timedOut) => runtime.endExitDeadline(config.flushTimeoutMs, timedOut),
+      report: (line) => warn('sdk:exit', line),
     });
   }
   return pipeline;
@@ -64,7 +65,9 @@ export function sdkPipeline(
 
 /**
  * Waits for `work` at most `timeoutMs`; a failure or timeout becomes one warning, never a rejection.
- * `keepAlive` holds the event loop open for the wait (the signal path must not exit before re-raising).
+ * `keepAlive` holds the event loop open for the wait, at most `timeoutMs`: the exporter holds nothing itself
+ * (otlp-transport.ts), so an awaited `forceFlushTelemetry()` / `shutdownTelemetry()` at the end of a program would
+ * otherwise let the process exit mid-export.
  */
 export function bounded(work: () => Promise<void>, timeoutMs: number, what: string, keepAlive: boolean): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

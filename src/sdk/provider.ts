@@ -4,12 +4,14 @@
  * `@opentelemetry/api` installed) never loads the SDK.
  */
 import type { TracerProvider } from '@opentelemetry/api';
-import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TelemetryConfig } from '../config';
 import { ATTR_SERVICE_NAME } from '../semconv';
 import { describeError, warnOnce } from '../warnings';
+import { BoundedBatchProcessor } from './batch-processor';
 import { ExportGuard, type ExportStats, printableEndpoint } from './export-guard';
 import { createTraceFileProcessor } from './file-exporter';
+import { OtlpExporter, type TraceSerializer } from './otlp-exporter';
 import { TreeConsoleProcessor } from './tree-console';
 
 /** A provider this package built, and how to flush and stop it. */
@@ -21,8 +23,12 @@ export interface SdkRuntime {
   hasPendingSpans(): boolean;
   /** How many spans were ever queued for OTLP export. */
   admittedSpans(): number;
-  /** Caps the time of each later export at `timeoutMs` (before the exit flush). */
-  limitExportTime(timeoutMs: number): void;
+  /** The exit flush started: no export outlives `at` (epoch ms). */
+  startExitDeadline(at: number): void;
+  /** The exit deadline passed: ends the export in flight and starts no other one. */
+  abandon(): void;
+  /** The exit flush is over: lifts the deadline; returns the line reporting undelivered spans, if any. */
+  endExitDeadline(timeoutMs: number, timedOut: boolean): string | undefined;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -88,29 +94,31 @@ function createSampler(base: SdkTraceBase, { name, ratio }: TelemetryConfig['sam
     : root(name);
 }
 
-/** The OTLP exporter for the configured protocol, with endpoint, headers and timeout from the config. */
+/**
+ * The OTLP exporter for the configured protocol, with endpoint, headers and timeout from the config: this
+ * package's own (otlp-exporter.ts), which never holds a finished process open, on the SDK's serializer — taken
+ * from the exporter package's own copy of `@opentelemetry/otlp-transformer`.
+ */
+function otlpSerializer(config: TelemetryConfig): TraceSerializer {
+  const { createRequire } = require('node:module') as typeof import('node:module');
+  const exporterRequire = createRequire(require.resolve(OTLP_EXPORTER_PACKAGE[config.otlpProtocol]));
+  return (exporterRequire('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer'))
+    .ProtobufTraceSerializer;
+}
+
 function createOtlpExporter(
   config: TelemetryConfig,
-  module: unknown,
-  timeoutMillis = config.otlpTimeoutMs,
-): SpanExporter {
-  const url = config.otlpEndpoint!;
-  const headers = { ...config.otlpHeaders };
-  if (config.otlpProtocol === 'http/protobuf') {
-    const { OTLPTraceExporter } = module as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-    return new OTLPTraceExporter({ url, timeoutMillis, headers });
-  }
-  const { OTLPTraceExporter } = module as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
-  if (Object.keys(headers).length === 0) return new OTLPTraceExporter({ url, timeoutMillis });
-  // gRPC carries headers as metadata; build it with the grpc-js copy the exporter itself uses.
-  const { createRequire } = require('node:module') as typeof import('node:module');
-  const exporterRequire = createRequire(require.resolve(OTLP_EXPORTER_PACKAGE.grpc));
-  const { createEmptyMetadata } = exporterRequire(
-    '@opentelemetry/otlp-grpc-exporter-base',
-  ) as typeof import('@opentelemetry/otlp-grpc-exporter-base');
-  const metadata = createEmptyMetadata();
-  for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
-  return new OTLPTraceExporter({ url, timeoutMillis, metadata });
+  serializer: TraceSerializer,
+  deadline: () => number | undefined,
+): OtlpExporter {
+  return new OtlpExporter({
+    protocol: config.otlpProtocol,
+    url: config.otlpEndpoint!,
+    headers: { ...config.otlpHeaders },
+    timeoutMs: config.otlpTimeoutMs,
+    serializer,
+    deadline,
+  });
 }
 
 /**
@@ -134,13 +142,18 @@ export function createSdkRuntime(
       : createTraceFileProcessor(config.traceFile, { ...config.batch, writeAtExit: config.flushOnExit });
   if (traceFile !== undefined) spanProcessors.push(traceFile);
   let guard: ExportGuard | undefined;
+  let batch: BoundedBatchProcessor | undefined;
+  let exitDeadline: number | undefined;
   if (config.otlpEndpoint !== undefined && sdk.otlp !== undefined) {
     try {
       guard = new ExportGuard(config.otlpEndpoint, config.batch.maxQueueSize);
-      const exporter = guard.exporter((timeoutMs) => createOtlpExporter(config, sdk.otlp, timeoutMs));
-      spanProcessors.push(guard.processor(new base.BatchSpanProcessor(exporter, { ...config.batch })));
+      const serializer = otlpSerializer(config);
+      const exporter = guard.exporter(() => createOtlpExporter(config, serializer, () => exitDeadline));
+      batch = new BoundedBatchProcessor(exporter, guard, config.batch);
+      spanProcessors.push(batch);
     } catch (error) {
       guard = undefined;
+      batch = undefined;
       warnOnce(
         'sdk:otlp',
         `could not create the OTLP exporter for ${printableEndpoint(config.otlpEndpoint)}: ${describeError(error)}. ` +
@@ -163,8 +176,17 @@ export function createSdkRuntime(
     stats,
     hasPendingSpans: () => stats.queued + stats.inFlight > 0 || traceFile?.hasPendingSpans() === true,
     admittedSpans: () => (guard?.admitted ?? 0) + (traceFile?.admittedSpans() ?? 0),
-    limitExportTime: (timeoutMs) => {
-      if (timeoutMs < config.otlpTimeoutMs) guard?.limitExportTime(timeoutMs);
+    startExitDeadline: (at) => {
+      exitDeadline = at;
+      guard?.exitFlushing(true);
+      batch?.resume();
+    },
+    abandon: () => batch?.abandon(),
+    endExitDeadline: (timeoutMs, timedOut) => {
+      exitDeadline = undefined;
+      guard?.exitFlushing(false);
+      batch?.resume();
+      return guard?.exitReport(timeoutMs, timedOut);
     },
     forceFlush: () => settle(provider.forceFlush()),
     shutdown: () => settle(provider.shutdown()),

@@ -25,6 +25,8 @@ export interface ReceivedSpan {
   serviceName: unknown;
   resource: Record<string, unknown>;
   scope: string | undefined;
+  /** The span as decoded (events, status message, links...), for tests that search everything exported. */
+  raw: unknown;
 }
 
 /** One received request's headers (gRPC metadata or HTTP headers), lower-case keys. */
@@ -140,6 +142,7 @@ export class Receiver {
             serviceName: resource['service.name'],
             resource,
             scope: scopeSpans.scope?.name,
+            raw: span,
           });
         }
       }

@@ -1,9 +1,12 @@
 /**
- * The HTTP layer both real backends share: Node's built-in `fetch`, W3C trace-context headers, a timeout and
+ * The HTTP client both real backends share: Node's built-in `fetch`, W3C trace-context headers, a timeout and
  * the caller's AbortSignal, and the translation of every failure into the typed errors of `errors.ts` — with
- * the API key and auth headers scrubbed from any text that reaches a message.
+ * the API key, auth headers and base-URL credentials scrubbed from any text that reaches a message
+ * (redaction.ts). Credentials in the base URL (`http://user:pass@host`) are sent as a Basic `Authorization`
+ * header, never as part of the URL.
  */
 import { injectTraceContext } from 'mellea-telemetry';
+import { linkAbort } from './abort';
 import {
   BackendConnectionError,
   BackendError,
@@ -11,6 +14,8 @@ import {
   BackendResponseError,
   BackendTimeoutError,
 } from './errors';
+import { type HeldResponse, type PostInit, postWithHold } from './post';
+import { preview, redactSecrets, secretValues } from './redaction';
 import { readBody, readLines } from './streams';
 
 /** The connection options every HTTP backend takes. */
@@ -47,9 +52,6 @@ export interface ModelHttpClientOptions {
 /** The default request timeout of the HTTP backends (5 minutes: loading a model cold can take a while). */
 export const DEFAULT_TIMEOUT_MS = 300_000;
 
-/** Header names whose values are treated as secrets (redacted from every message). */
-const SECRET_HEADER = /auth|key|token|secret|cookie|session/i;
-const REDACTED = '[REDACTED]';
 /** How much of a server's error body ends up in an error message. */
 const MAX_SERVER_MESSAGE = 500;
 /** A 2xx JSON answer larger than this is refused rather than buffered (answers are a few KiB to a few MiB). */
@@ -59,24 +61,32 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /** POSTs JSON to one model server and turns every failure into a typed {@link BackendError}. */
 export class ModelHttpClient {
+  /** The base URL without credentials, query or trailing slash. */
   private readonly baseURL: string;
   private readonly timeoutMs: number;
-  // #private: the auth header and the secrets list are unreachable from outside (no inspect, no enumeration).
+  // #private: the auth header, the base URL's query and the secrets list are unreachable from outside.
   readonly #headers: Readonly<Record<string, string>>;
+  readonly #query: string;
   readonly #secrets: readonly string[];
 
   constructor(options: ModelHttpClientOptions) {
-    this.baseURL = options.baseURL.replace(/\/+$/, '');
+    const base = splitBaseURL(options.baseURL);
+    this.baseURL = base.prefix;
+    this.#query = base.query;
     this.timeoutMs = options.timeoutMs;
-    this.#headers = { ...options.headers };
-    this.#secrets = secretValues(this.#headers);
+    const headers: Record<string, string> = { ...options.headers };
+    const hasAuth = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+    if (base.userinfo !== undefined && !hasAuth)
+      headers['authorization'] = `Basic ${Buffer.from(base.userinfo).toString('base64')}`;
+    this.#headers = headers;
+    this.#secrets = secretValues(headers, base.secrets);
   }
 
   /** POSTs `body` to `path` and returns the parsed JSON answer. */
   async postJson(path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
     const request = this.open(path, body, 'application/json', signal);
     try {
-      const response = await request.response;
+      const { response } = await request.response;
       let read: { text: string; truncated: boolean };
       try {
         read = await readBody(response, MAX_BODY_BYTES);
@@ -97,15 +107,39 @@ export class ModelHttpClient {
 
   /** POSTs `body` to `path` and yields the lines of the streamed answer (SSE or NDJSON) as they arrive. */
   async *postLines(path: string, body: unknown, accept: string, signal?: AbortSignal): AsyncGenerator<string> {
-    const request = this.open(path, body, accept, signal);
+    const request = this.open(path, body, accept, signal, postWithHold);
     try {
-      const response = await request.response;
+      const { response, hold, abandon } = await request.response;
       if (response.body === null)
         throw new BackendResponseError(`${request.endpoint} answered without a body`, request.endpoint);
+      const lines = readLines(response.body, request.endpoint);
+      let complete = false;
       try {
-        yield* readLines(response.body, request.endpoint);
-      } catch (error) {
-        throw request.translate(error);
+        for (;;) {
+          let next: IteratorResult<string>;
+          try {
+            next = await lines.next();
+          } catch (error) {
+            throw request.translate(error);
+          }
+          if (next.done) {
+            complete = true;
+            return;
+          }
+          // Waiting for the consumer: only its own work keeps the process alive (a dropped iterator must not).
+          hold(false);
+          try {
+            yield next.value;
+          } finally {
+            hold(true);
+          }
+        }
+      } finally {
+        // Stopped early or failed: readLines cancels the body; closing the request releases the connection too.
+        if (!complete) {
+          await lines.return(undefined);
+          abandon();
+        }
       }
     } finally {
       request.close();
@@ -121,26 +155,19 @@ export class ModelHttpClient {
       throw new BackendResponseError(
         `${endpoint} sent a malformed ${what} (${this.redact(detail)}): ${this.redact(preview(text))}`,
         endpoint,
+        `${endpoint} sent a malformed ${what}`,
       );
     }
   }
 
   /** The endpoint as it may appear in messages: origin and path, never credentials or a query string. */
   endpoint(path: string): string {
-    const url = `${this.baseURL}${path}`;
-    try {
-      const parsed = new URL(url);
-      return `${parsed.origin}${parsed.pathname}`;
-    } catch {
-      return this.redact(url.replace(/\?.*$/, ''));
-    }
+    return this.redact(`${this.baseURL}${path}`);
   }
 
-  /** `text` with every secret header value (and any `Bearer` token) replaced by `[REDACTED]`. */
+  /** `text` with every secret (header values, base-URL credentials, `Bearer` tokens) replaced by `[REDACTED]`. */
   redact(text: string): string {
-    let out = text;
-    for (const secret of this.#secrets) out = out.split(secret).join(REDACTED);
-    return out.replace(/(Bearer|Basic)\s+[^\s"',;]+/gi, `$1 ${REDACTED}`);
+    return redactSecrets(text, this.#secrets);
   }
 
   /**
@@ -148,18 +175,26 @@ export class ModelHttpClient {
    * answer is read, the stream ends or fails) clears the timer and unlinks the caller's signal, so nothing
    * outlives the call.
    */
-  private open(path: string, body: unknown, accept: string, callerSignal: AbortSignal | undefined) {
+  private open(
+    path: string,
+    body: unknown,
+    accept: string,
+    callerSignal: AbortSignal | undefined,
+    send: (url: string, init: PostInit) => Promise<HeldResponse> = fetchWhole,
+  ) {
     const endpoint = this.endpoint(path);
     const payload = JSON.stringify(body); // before the timer: a body that cannot be serialised leaves nothing behind
     const headers: Record<string, string> = { ...this.#headers, 'content-type': 'application/json', accept };
     injectTraceContext(headers);
     const controller = new AbortController();
     let timedOut = false;
-    // Ref'd on purpose (an in-flight request keeps the process alive anyway) and always cleared by close().
+    // Unref'd: a request in flight keeps the process alive by its socket anyway, and a stream the caller dropped
+    // without return() must not hold a finished program open until the timeout. Always cleared by close().
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort(new DOMException(`no answer within ${this.timeoutMs} ms`, 'TimeoutError'));
     }, this.timeoutMs);
+    timer.unref();
     const unlink = linkAbort(callerSignal, controller);
     const translate = (error: unknown): unknown => {
       if (error instanceof BackendError) return error;
@@ -167,10 +202,10 @@ export class ModelHttpClient {
       if (callerSignal?.aborted) return callerSignal.reason ?? error;
       return this.connectionError(error, endpoint);
     };
-    const init = { method: 'POST', headers, body: payload, signal: controller.signal };
-    const response = fetch(`${this.baseURL}${path}`, init).then(
+    const init = { headers, body: payload, signal: controller.signal };
+    const response = send(`${this.baseURL}${path}${this.#query}`, init).then(
       async (answer) => {
-        if (!answer.ok) throw await this.httpError(answer, endpoint).catch(translate);
+        if (!answer.response.ok) throw await this.httpError(answer.response, endpoint).catch(translate);
         return answer;
       },
       (error: unknown) => {
@@ -201,29 +236,6 @@ export class ModelHttpClient {
     const detail = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
     return new BackendConnectionError(endpoint, code, this.redact(detail));
   }
-}
-
-/** Aborts `target` when `source` aborts (now or later); returns the function that removes the link. */
-export function linkAbort(source: AbortSignal | undefined, target: AbortController): () => void {
-  if (source === undefined) return () => undefined;
-  if (source.aborted) {
-    target.abort(source.reason);
-    return () => undefined;
-  }
-  const forward = (): void => target.abort(source.reason);
-  source.addEventListener('abort', forward, { once: true });
-  return () => source.removeEventListener('abort', forward);
-}
-
-function secretValues(headers: Readonly<Record<string, string>>): string[] {
-  const secrets = new Set<string>();
-  for (const [name, value] of Object.entries(headers)) {
-    if (!SECRET_HEADER.test(name) || value.length < 4) continue;
-    secrets.add(value);
-    const token = value.replace(/^(Bearer|Basic)\s+/i, '');
-    if (token.length >= 4) secrets.add(token);
-  }
-  return [...secrets].sort((a, b) => b.length - a.length);
 }
 
 function codeOf(error: unknown): string | undefined {
@@ -259,27 +271,42 @@ export function retryAfterSeconds(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-function preview(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+/** Node's fetch, for whole answers: the request holds the process until it is answered, as it should. */
+function fetchWhole(url: string, init: PostInit): Promise<HeldResponse> {
+  return fetch(url, { method: 'POST', ...init }).then((response) => ({
+    response,
+    hold: () => undefined,
+    abandon: () => undefined,
+  }));
 }
 
 /**
- * Runs one request per action concurrently and returns the outputs in order. On the first failure the other
- * requests are aborted and that failure is thrown; the caller's signal aborts them all.
+ * The base URL split for use: `prefix` (no userinfo, query or trailing slash) for requests and messages, the
+ * query appended to every request (e.g. Azure's `?api-version=`), the userinfo for a Basic header, and the values
+ * to redact (password, userinfo, query values).
  */
-export async function runPerAction<A, R>(
-  actions: readonly A[],
-  callerSignal: AbortSignal | undefined,
-  run: (action: A, signal: AbortSignal) => Promise<R>,
-): Promise<R[]> {
-  const siblings = new AbortController();
-  const unlink = linkAbort(callerSignal, siblings);
+function splitBaseURL(baseURL: string): { prefix: string; query: string; userinfo?: string; secrets: string[] } {
+  let url: URL;
   try {
-    return await Promise.all(actions.map((action) => run(action, siblings.signal)));
-  } catch (error) {
-    throw callerSignal?.aborted ? (callerSignal.reason ?? error) : error;
-  } finally {
-    unlink();
-    siblings.abort();
+    url = new URL(baseURL);
+  } catch {
+    return { prefix: baseURL.replace(/\/+$/, ''), query: '', secrets: [] };
   }
+  const secrets: string[] = [];
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  const userinfo = user === '' && password === '' ? undefined : `${user}:${password}`;
+  if (userinfo !== undefined) secrets.push(password, url.password, `${url.username}:${url.password}`, userinfo);
+  for (const value of url.searchParams.values()) secrets.push(value);
+  const query = url.search;
+  url.username = '';
+  url.password = '';
+  url.search = '';
+  url.hash = '';
+  return {
+    prefix: url.href.replace(/\/+$/, ''),
+    query,
+    ...(userinfo === undefined ? {} : { userinfo }),
+    secrets,
+  };
 }
