@@ -19,6 +19,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** Installs the exit hooks; returns the function that removes them. */
 export function installExitFlush(target: ExitFlushTarget): () => void {
+  // No process events (a Worker, even with `nodejs_compat`): nothing exits there, so there is nothing to hook.
+  if (typeof globalThis.process?.on !== 'function') return () => {};
   let flushedAt = -1;
   let exiting = false;
 

@@ -1,6 +1,6 @@
 /**
  * The SDK side: a tracer provider with the configured exporters. Loaded only when a scope is enabled — the
- * packages are `require`d inside the functions, so an application with tracing off (or with only
+ * packages are loaded inside the functions (./sdk-modules), so an application with tracing off (or with only
  * `@opentelemetry/api` installed) never loads the SDK.
  */
 import type { TracerProvider } from '@opentelemetry/api';
@@ -9,6 +9,8 @@ import type { TelemetryConfig } from '../config';
 import { ATTR_SERVICE_NAME } from '../semconv';
 import { describeError, warnOnce } from '../warnings';
 import { ExportGuard, type ExportStats, printableEndpoint } from './export-guard';
+import { UNAVAILABLE } from './sdk-module';
+import { OTLP_GRPC, OTLP_PROTO, RESOURCES, type SdkModule, TRACE_BASE } from './sdk-modules';
 
 /** A provider this package built, and how to flush and stop it. */
 export interface SdkRuntime {
@@ -34,6 +36,9 @@ const OTLP_EXPORTER_PACKAGE = {
   'http/protobuf': '@opentelemetry/exporter-trace-otlp-proto',
 } as const;
 
+/** How each protocol's exporter package is loaded (string-literal requires a bundler follows). */
+const OTLP_EXPORTER_MODULE = { grpc: OTLP_GRPC, 'http/protobuf': OTLP_PROTO } as const;
+
 interface LoadedSdk {
   base: SdkTraceBase;
   resources: Resources;
@@ -41,26 +46,36 @@ interface LoadedSdk {
   otlp: unknown;
 }
 
-/** `require`s what `config` needs. Anything missing gives ONE warning naming every package to install. */
+/**
+ * Loads what `config` needs. Anything missing gives ONE warning naming every package to install; a package that
+ * is installed but fails to load (e.g. a bundle that cannot `require` Node built-ins) gets its own warning.
+ */
 function loadSdk(config: TelemetryConfig): LoadedSdk | undefined {
   const missing: string[] = [];
-  const load = <T>(name: string): T | undefined => {
+  const load = <T>(module: SdkModule<T>): T | undefined => {
     try {
-      return require(name) as T;
+      return module.load();
     } catch (error) {
-      missing.push(name);
-      if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') {
-        warnOnce(`sdk:load:${name}`, `${name} failed to load: ${describeError(error)}`);
+      const code = (error as { code?: string }).code;
+      if (code === 'MODULE_NOT_FOUND') missing.push(module.name);
+      else if (code === UNAVAILABLE) {
+        warnOnce(`sdk:load:${module.name}`, `${describeError(error)}; spans are not exported over OTLP.`);
+      } else {
+        warnOnce(
+          `sdk:load:${module.name}`,
+          `${module.name} failed to load: ${describeError(error)} ` +
+            `(bundled? see "Bundlers, Deno and edge runtimes" in the docs)`,
+        );
       }
       return undefined;
     }
   };
-  const base = load<SdkTraceBase>('@opentelemetry/sdk-trace-base');
-  const resources = load<Resources>('@opentelemetry/resources');
-  const exporterPackage = config.otlpEndpoint === undefined ? undefined : OTLP_EXPORTER_PACKAGE[config.otlpProtocol];
-  const otlp = exporterPackage === undefined ? undefined : load<unknown>(exporterPackage);
+  const base = load(TRACE_BASE);
+  const resources = load(RESOURCES);
+  const exporterModule = config.otlpEndpoint === undefined ? undefined : OTLP_EXPORTER_MODULE[config.otlpProtocol];
+  const otlp = exporterModule === undefined ? undefined : load<unknown>(exporterModule);
+  const stillOff = base === undefined || resources === undefined;
   if (missing.length > 0) {
-    const stillOff = base === undefined || resources === undefined;
     warnOnce(
       'sdk:missing',
       `tracing is enabled but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed; ` +
@@ -69,8 +84,8 @@ function loadSdk(config: TelemetryConfig): LoadedSdk | undefined {
           ? ' @opentelemetry/context-async-hooks. Tracing stays off (all calls are no-ops).'
           : '. Spans are not exported over OTLP.'),
     );
-    if (stillOff) return undefined;
-  }
+  } else if (stillOff) warnOnce('sdk:off', 'the OpenTelemetry SDK could not be loaded: tracing stays off.');
+  if (stillOff) return undefined;
   return { base: base!, resources: resources!, otlp };
 }
 
