@@ -177,6 +177,50 @@ async function checkBundles() {
       assert(stdout.startsWith('RESULT {"value":"echo: hi","spans":[]}') && stderr === '', `${stdout}\n${stderr}`);
     },
   );
+  await check('esbuild, CommonJS output, package bundled in: exports over OTLP gRPC and http/protobuf', async () => {
+    // The exporters (and gRPC) are bundled too: a loopback receiver gets the spans of each protocol.
+    const { MockOtlpServer, normalizeTrace } = rootRequire('@elastic/mockotlpserver');
+    const received = [];
+    const receiver = new MockOtlpServer({
+      services: ['grpc', 'http'],
+      grpcHostname: '127.0.0.1',
+      grpcPort: 0,
+      httpHostname: '127.0.0.1',
+      httpPort: 0,
+      logLevel: 'error',
+      onTrace: (raw) => {
+        for (const resourceSpans of normalizeTrace(raw).resourceSpans) {
+          const service = resourceSpans.resource?.attributes?.['service.name'];
+          for (const scopeSpans of resourceSpans.scopeSpans) {
+            for (const span of scopeSpans.spans) received.push(`${service}:${span.name}`);
+          }
+        }
+      },
+    });
+    await receiver.start();
+    try {
+      const endpoints = {
+        grpc: String(receiver.grpcUrl).replace(/\/$/, ''),
+        'http/protobuf': String(receiver.httpUrl).replace(/\/$/, ''),
+      };
+      for (const [protocol, endpoint] of Object.entries(endpoints)) {
+        const env = {
+          ...TRACING_ON,
+          OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+          OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+          OTEL_SERVICE_NAME: `bundle-${protocol}`,
+        };
+        const result = await run('node', ['app.cjs'], { cwd: join(work, 'isolated', 'esbuild-cjs'), env });
+        assertTracedRun(result, `esbuild cjs, OTLP ${protocol}`);
+        // shutdownTelemetry() in the app returned after the export: the receiver has them.
+        const names = received.filter((name) => name.startsWith(`bundle-${protocol}:`)).sort();
+        const expected = [`bundle-${protocol}:aact`, `bundle-${protocol}:chat`];
+        assert(JSON.stringify(names) === JSON.stringify(expected), `OTLP ${protocol}: ${JSON.stringify(received)}`);
+      }
+    } finally {
+      await receiver.close();
+    }
+  });
   await check(
     'esbuild, ESM output, package bundled in (createRequire banner, see docs): runs with tracing on',
     async () => {
