@@ -246,8 +246,14 @@ async function checkBundles() {
     );
   }
   await check('webpack 5, target node, package bundled in: runs with tracing on', async () => {
-    // webpack gets JavaScript: the app with its decorators compiled by esbuild, as a loader would.
-    await esbuild({ entryPoints, bundle: false, format: 'esm', outfile: join(app, 'out', 'traced-app.mjs') });
+    // webpack (and Deno) get JavaScript: the app with its decorators compiled by esbuild, packages left external.
+    await esbuild({
+      entryPoints,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      outfile: join(app, 'out', 'traced-app.mjs'),
+    });
     const folder = isolated('webpack');
     const webpack = rootRequire('webpack');
     const stats = await promisify(webpack)({

@@ -1,7 +1,8 @@
 // The app that scripts/check-toolchains.mjs bundles (esbuild, webpack) and runs (Node, Deno) against the packed
 // package, with both scopes and the console exporter switched on by the environment. A span processor of its
 // own (plain object: this file imports nothing from the SDK) prints what the package's own pipeline ended.
-import { configureTelemetry, shutdownTelemetry, traceApplication, traceBackend } from 'mellea-telemetry';
+import { configureTelemetry, shutdownTelemetry } from 'mellea-telemetry';
+import { EchoSession } from './echo-session';
 
 interface EndedSpan {
   name: string;
@@ -21,25 +22,6 @@ const recorder = {
   forceFlush: async (): Promise<void> => {},
   shutdown: async (): Promise<void> => {},
 };
-
-class EchoBackend {
-  modelId = 'echo-1';
-
-  @traceBackend('chat')
-  async generate(prompt: string): Promise<{ value: string; usage: { inputTokens: number; outputTokens: number } }> {
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    return { value: `echo: ${prompt}`, usage: { inputTokens: 3, outputTokens: 4 } };
-  }
-}
-
-class EchoSession {
-  backend = new EchoBackend();
-
-  @traceApplication('aact')
-  async act(prompt: string): Promise<string> {
-    return (await this.backend.generate(prompt)).value;
-  }
-}
 
 async function main(): Promise<void> {
   configureTelemetry({ spanProcessors: [recorder] } as Parameters<typeof configureTelemetry>[0]);

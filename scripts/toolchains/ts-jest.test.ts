@@ -1,26 +1,8 @@
 // Run by scripts/check-toolchains.mjs with ts-jest on TypeScript 5.9 (legacy decorators, type-checked), against
 // the packed package: what a consumer's own unit test of an instrumented class looks like.
 import 'reflect-metadata';
-import { traceApplication, traceBackend } from 'mellea-telemetry';
 import { createTestTracing, spanShape } from 'mellea-telemetry/testing';
-
-class EchoBackend {
-  modelId = 'echo-1';
-
-  @traceBackend('chat')
-  async generate(prompt: string): Promise<{ value: string; usage: { inputTokens: number; outputTokens: number } }> {
-    return { value: `echo: ${prompt}`, usage: { inputTokens: 3, outputTokens: 4 } };
-  }
-}
-
-class EchoSession {
-  backend = new EchoBackend();
-
-  @traceApplication('aact')
-  async act(prompt: string): Promise<string> {
-    return (await this.backend.generate(prompt)).value;
-  }
-}
+import { EchoBackend, EchoSession } from './echo-session';
 
 const tracing = createTestTracing();
 afterAll(() => tracing.shutdown());

@@ -1,32 +1,14 @@
 // The Worker that scripts/check-toolchains.mjs bundles for workerd (export conditions `workerd`/`worker`) and runs
 // under miniflare with `nodejs_compat`: /testing uses the testing entry's in-memory exporter; /pipeline the
 // package's own pipeline (scopes and console export from the bindings, which `nodejs_compat` puts in process.env).
-import { configureTelemetry, shutdownTelemetry, traceApplication, traceBackend } from 'mellea-telemetry';
+import { configureTelemetry, shutdownTelemetry } from 'mellea-telemetry';
 import { createTestTracing, spanShape } from 'mellea-telemetry/testing';
+import { EchoSession } from './echo-session';
 
 interface EndedSpan {
   name: string;
   spanContext(): { spanId: string };
   parentSpanContext?: { spanId: string };
-}
-
-class EchoBackend {
-  modelId = 'echo-1';
-
-  @traceBackend('chat')
-  async generate(prompt: string): Promise<{ value: string; usage: { inputTokens: number; outputTokens: number } }> {
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    return { value: `echo: ${prompt}`, usage: { inputTokens: 3, outputTokens: 4 } };
-  }
-}
-
-class EchoSession {
-  backend = new EchoBackend();
-
-  @traceApplication('aact')
-  async act(prompt: string): Promise<string> {
-    return (await this.backend.generate(prompt)).value;
-  }
 }
 
 async function viaTesting(): Promise<Response> {
