@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 
@@ -15,8 +17,39 @@ function libraryAsSibling(extension: '.js' | '.mjs'): Plugin {
   };
 }
 
-// The SDK packages are `require`d lazily (only when a scope is enabled). In the ESM build, `require` comes from
-// `createRequire(import.meta.url)`, declared by the banner below.
+/** The worker build imports the SDK statically (src/sdk/sdk-modules.worker.ts) instead of `require`-ing it. */
+const workerSdkModules: Plugin = {
+  name: 'mellea-worker-sdk-modules',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/sdk-modules$/ }, (args) => ({
+      path: `${args.resolveDir}/sdk-modules.worker.ts`,
+    }));
+  },
+};
+
+/**
+ * The ESM entries (`dist/*.mjs`) are thin wrappers over the CommonJS build: `import` and `require` then share one
+ * copy of the package, nothing evaluates `createRequire(import.meta.url)` (which breaks CommonJS bundles and
+ * Workers), and a bundler that bundles the package follows the CommonJS build's string-literal `require`s of the
+ * SDK. The export names are read from the built CommonJS file, in a child process with no `MELLEA_TRACE_*`.
+ */
+function writeEsmWrappers(): void {
+  for (const name of Object.keys(entry)) {
+    const names: string[] = JSON.parse(
+      execFileSync(process.execPath, ['-p', `JSON.stringify(Object.keys(require('./dist/${name}.js')))`], {
+        env: { PATH: process.env.PATH },
+        encoding: 'utf8',
+      }),
+    );
+    const exported = names.filter((key) => key !== '__esModule').sort();
+    writeFileSync(
+      `dist/${name}.mjs`,
+      `// ESM entry: re-exports the CommonJS build (see tsup.config.ts), so import and require share one copy.\n` +
+        `import cjs from './${name}.js';\n\nexport const {\n${exported.map((key) => `  ${key},\n`).join('')}} = cjs;\n`,
+    );
+  }
+}
+
 export default defineConfig([
   {
     entry,
@@ -26,18 +59,22 @@ export default defineConfig([
     target: 'node20',
     sourcemap: true,
     esbuildPlugins: [libraryAsSibling('.js')],
+    onSuccess: async () => writeEsmWrappers(),
   },
+  // The `.d.mts` declarations of the ESM wrappers (same names as the CommonJS build).
+  { entry, format: ['esm'], dts: { only: true }, target: 'node20' },
+  // The `workerd` / `worker` export condition: real ESM, no `require`, the SDK imported statically.
   {
     entry,
+    outDir: 'dist/worker',
     format: ['esm'],
-    dts: true,
-    target: 'node20',
+    platform: 'neutral',
+    target: 'es2022',
+    external: [/^node:/],
+    removeNodeProtocol: false,
     sourcemap: true,
     splitting: false,
-    esbuildPlugins: [libraryAsSibling('.mjs')],
-    banner: {
-      js: "import { createRequire as __melleaCreateRequire } from 'node:module';\nconst require = __melleaCreateRequire(import.meta.url);",
-    },
+    esbuildPlugins: [libraryAsSibling('.mjs'), workerSdkModules],
   },
   // The `mellea-telemetry` command (package.json `bin`): CommonJS only; it reads the viewer page's script and
   // style from src/viewer/page/ (shipped in the package) when it runs.

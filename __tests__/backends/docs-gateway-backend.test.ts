@@ -1,3 +1,5 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { injectTraceContext, traceBackend, traceMethods } from 'mellea-telemetry';
 import {
   type Action,
@@ -8,7 +10,6 @@ import {
   SimpleContext,
 } from 'mellea-telemetry/runtime';
 import { createTestTracing } from 'mellea-telemetry/testing';
-import { sendJson, traceparentOf, useWireServer } from './wire-server'; // a loopback HTTP server for the test
 
 /** What the (made-up) in-house model gateway answers. */
 interface GatewayAnswer {
@@ -66,18 +67,31 @@ traceMethods(GatewayBackend, {
 
 describe('a hand-written HTTP backend', () => {
   const tracing = createTestTracing();
-  const gateway = useWireServer((_, res) =>
-    sendJson(res, 200, {
-      output: 'Bonjour',
-      served_by: 'acme-7b-v2',
-      request_id: 'req-42',
-      stop: 'stop',
-      tokens: { in: 9, out: 2 },
-      cached: true,
-    }),
-  );
+  // A stand-in for the gateway on loopback: answers `reply`, keeps each request's headers.
+  let reply: [status: number, body: unknown];
+  const received: IncomingHttpHeaders[] = [];
+  const server = createServer((req, res) => {
+    received.push(req.headers);
+    req.resume().on('end', () => {
+      res.writeHead(reply[0], { 'content-type': 'application/json' }).end(JSON.stringify(reply[1]));
+    });
+  });
+  const gateway = { url: '' };
+  beforeAll(async () => {
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    gateway.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  beforeEach(() => {
+    received.length = 0;
+    const answer = { output: 'Bonjour', served_by: 'acme-7b-v2', request_id: 'req-42', stop: 'stop', cached: true };
+    reply = [200, { ...answer, tokens: { in: 9, out: 2 } }];
+  });
   afterEach(() => tracing.reset());
-  afterAll(() => tracing.shutdown());
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((closed) => server.close(closed));
+    await tracing.shutdown();
+  });
 
   it('gets a chat span with the gen_ai conventions, and the gateway joins the trace', async () => {
     const backend = new GatewayBackend('acme-7b', gateway.url);
@@ -100,11 +114,12 @@ describe('a hand-written HTTP backend', () => {
       'mellea.context_size': 0,
       'acme.cache_hit': true,
     });
-    expect(gateway.requests[0]!.headers['traceparent']).toBe(traceparentOf(chat));
+    const { traceId, spanId } = chat.spanContext();
+    expect(received[0]!['traceparent']).toBe(`00-${traceId}-${spanId}-01`); // W3C: version-trace-parent-flags
   });
 
   it('a failure ends the span with ERROR and error.type = the error class', async () => {
-    gateway.handle((_, res) => sendJson(res, 503, { error: 'overloaded' }));
+    reply = [503, { error: 'overloaded' }];
     await expect(
       new GatewayBackend('acme-7b', gateway.url).generateFromContext(new Message('user', 'hi'), new SimpleContext()),
     ).rejects.toThrow('gateway answered HTTP 503');

@@ -7,6 +7,7 @@
 import type { ContextManager } from '@opentelemetry/api';
 import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import { describeError, warnOnce } from '../warnings';
+import { CONTEXT_ASYNC_HOOKS } from './sdk-modules';
 
 const PROBE = createContextKey('mellea-telemetry.context-probe');
 
@@ -38,8 +39,7 @@ function yieldToLaterRegistration(): void {
 export function ensureContextManager(): void {
   if (hasWorkingContextManager()) return;
   try {
-    const { AsyncLocalStorageContextManager } =
-      require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
+    const { AsyncLocalStorageContextManager } = CONTEXT_ASYNC_HOOKS.load();
     const manager = new AsyncLocalStorageContextManager().enable();
     if (context.setGlobalContextManager(manager)) {
       holder[OWNED_KEY] = manager;

@@ -126,6 +126,8 @@ function removeListeners(): void {
 
 /** Installs the exit hooks for `target`; returns the function that removes them. */
 export function installExitFlush(target: ExitFlushTarget): () => void {
+  // No process events (a Worker, even with `nodejs_compat`): nothing exits there, so there is nothing to hook.
+  if (typeof globalThis.process?.on !== 'function') return () => {};
   const entry: Installed = { target, flushedAt: -1 };
   if (installed.size === 0) {
     exiting = false;

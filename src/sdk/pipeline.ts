@@ -73,7 +73,8 @@ export function bounded(work: () => Promise<void>, timeoutMs: number, what: stri
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    if (!keepAlive) timer.unref();
+    // `unref` is Node's; a Worker's timers have none (and nothing to keep alive).
+    if (!keepAlive) timer.unref?.();
   });
   const finished = Promise.resolve()
     .then(work)

@@ -1,6 +1,6 @@
 /**
  * The SDK side: a tracer provider with the configured exporters. Loaded only when a scope is enabled — the
- * packages are `require`d inside the functions, so an application with tracing off (or with only
+ * packages are loaded inside the functions (./sdk-modules), so an application with tracing off (or with only
  * `@opentelemetry/api` installed) never loads the SDK.
  */
 import type { TracerProvider } from '@opentelemetry/api';
@@ -12,6 +12,8 @@ import { BoundedBatchProcessor } from './batch-processor';
 import { ExportGuard, type ExportStats, printableEndpoint } from './export-guard';
 import { createTraceFileProcessor } from './file-exporter';
 import { OtlpExporter, type TraceSerializer } from './otlp-exporter';
+import { UNAVAILABLE } from './sdk-module';
+import { OTLP_GRPC, OTLP_PROTO, RESOURCES, type SdkModule, TRACE_BASE } from './sdk-modules';
 import { TreeConsoleProcessor } from './tree-console';
 
 /** A provider this package built, and how to flush and stop it. */
@@ -36,11 +38,8 @@ export interface SdkRuntime {
 type SdkTraceBase = typeof import('@opentelemetry/sdk-trace-base');
 type Resources = typeof import('@opentelemetry/resources');
 
-/** Which package provides the OTLP exporter for each protocol. */
-const OTLP_EXPORTER_PACKAGE = {
-  grpc: '@opentelemetry/exporter-trace-otlp-grpc',
-  'http/protobuf': '@opentelemetry/exporter-trace-otlp-proto',
-} as const;
+/** How each protocol's exporter package is loaded (string-literal requires a bundler follows). */
+const OTLP_EXPORTER_MODULE = { grpc: OTLP_GRPC, 'http/protobuf': OTLP_PROTO } as const;
 
 interface LoadedSdk {
   base: SdkTraceBase;
@@ -49,26 +48,36 @@ interface LoadedSdk {
   otlp: unknown;
 }
 
-/** `require`s what `config` needs. Anything missing gives ONE warning naming every package to install. */
+/**
+ * Loads what `config` needs. Anything missing gives ONE warning naming every package to install; a package that
+ * is installed but fails to load (e.g. a bundle that cannot `require` Node built-ins) gets its own warning.
+ */
 function loadSdk(config: TelemetryConfig): LoadedSdk | undefined {
   const missing: string[] = [];
-  const load = <T>(name: string): T | undefined => {
+  const load = <T>(module: SdkModule<T>): T | undefined => {
     try {
-      return require(name) as T;
+      return module.load();
     } catch (error) {
-      missing.push(name);
-      if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') {
-        warnOnce(`sdk:load:${name}`, `${name} failed to load: ${describeError(error)}`);
+      const code = (error as { code?: string }).code;
+      if (code === 'MODULE_NOT_FOUND') missing.push(module.name);
+      else if (code === UNAVAILABLE) {
+        warnOnce(`sdk:load:${module.name}`, `${describeError(error)}; spans are not exported over OTLP.`);
+      } else {
+        warnOnce(
+          `sdk:load:${module.name}`,
+          `${module.name} failed to load: ${describeError(error)} ` +
+            `(bundled? see "Bundlers, Deno and edge runtimes" in the docs)`,
+        );
       }
       return undefined;
     }
   };
-  const base = load<SdkTraceBase>('@opentelemetry/sdk-trace-base');
-  const resources = load<Resources>('@opentelemetry/resources');
-  const exporterPackage = config.otlpEndpoint === undefined ? undefined : OTLP_EXPORTER_PACKAGE[config.otlpProtocol];
-  const otlp = exporterPackage === undefined ? undefined : load<unknown>(exporterPackage);
+  const base = load(TRACE_BASE);
+  const resources = load(RESOURCES);
+  const exporterModule = config.otlpEndpoint === undefined ? undefined : OTLP_EXPORTER_MODULE[config.otlpProtocol];
+  const otlp = exporterModule === undefined ? undefined : load<unknown>(exporterModule);
+  const stillOff = base === undefined || resources === undefined;
   if (missing.length > 0) {
-    const stillOff = base === undefined || resources === undefined;
     warnOnce(
       'sdk:missing',
       `tracing is enabled but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed; ` +
@@ -77,8 +86,8 @@ function loadSdk(config: TelemetryConfig): LoadedSdk | undefined {
           ? ' @opentelemetry/context-async-hooks. Tracing stays off (all calls are no-ops).'
           : '. Spans are not exported over OTLP.'),
     );
-    if (stillOff) return undefined;
-  }
+  } else if (stillOff) warnOnce('sdk:off', 'the OpenTelemetry SDK could not be loaded: tracing stays off.');
+  if (stillOff) return undefined;
   return { base: base!, resources: resources!, otlp };
 }
 
@@ -96,13 +105,12 @@ function createSampler(base: SdkTraceBase, { name, ratio }: TelemetryConfig['sam
 
 /**
  * The OTLP exporter for the configured protocol, with endpoint, headers and timeout from the config: this
- * package's own (otlp-exporter.ts), which never holds a finished process open, on the SDK's serializer — taken
- * from the exporter package's own copy of `@opentelemetry/otlp-transformer`.
+ * package's own (otlp-exporter.ts), which never holds a finished process open, on the SDK's protobuf serializer
+ * (`@opentelemetry/otlp-transformer`, the copy the exporter packages use too: one version in the tree). A
+ * string-literal `require`, so a bundler that bundles this package bundles the serializer too.
  */
-function otlpSerializer(config: TelemetryConfig): TraceSerializer {
-  const { createRequire } = require('node:module') as typeof import('node:module');
-  const exporterRequire = createRequire(require.resolve(OTLP_EXPORTER_PACKAGE[config.otlpProtocol]));
-  return (exporterRequire('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer'))
+function otlpSerializer(): TraceSerializer {
+  return (require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer'))
     .ProtobufTraceSerializer;
 }
 
@@ -147,7 +155,7 @@ export function createSdkRuntime(
   if (config.otlpEndpoint !== undefined && sdk.otlp !== undefined) {
     try {
       guard = new ExportGuard(config.otlpEndpoint, config.batch.maxQueueSize);
-      const serializer = otlpSerializer(config);
+      const serializer = otlpSerializer();
       const exporter = guard.exporter(() => createOtlpExporter(config, serializer, () => exitDeadline));
       batch = new BoundedBatchProcessor(exporter, guard, config.batch);
       spanProcessors.push(batch);

@@ -3,8 +3,38 @@
 import { trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { configureTelemetry } from 'mellea-telemetry';
-import { Instruction, Session } from '../fixtures/session'; // your decorated session class
+import { configureTelemetry, traceApplication, traceBackend } from 'mellea-telemetry';
+
+// Your decorated classes; here a stand-in backend that answers without a model.
+class EchoBackend {
+  modelId = 'granite4.1:3b';
+
+  @traceBackend('chat')
+  async generateFromContext(prompt: string, _ctx: { size: number }) {
+    return { value: `answer to ${prompt}`, usage: { inputTokens: 150, outputTokens: 42 } };
+  }
+}
+
+class Session {
+  readonly ctx = { size: 0 };
+  readonly backend = new EchoBackend();
+
+  @traceApplication('session_context')
+  async run<T>(body: (session: this) => Promise<T>): Promise<T> {
+    return body(this);
+  }
+
+  @traceApplication('aact')
+  async act(prompt: string): Promise<{ value: string; success: boolean }> {
+    const { value } = await this.backend.generateFromContext(prompt, this.ctx);
+    return { value, success: await this.validate(value) };
+  }
+
+  @traceApplication('requirement_validation')
+  async validate(output: string): Promise<boolean> {
+    return output.length > 0;
+  }
+}
 
 const sdk = new NodeSDK({ traceExporter: new OTLPTraceExporter() }); // endpoint from OTEL_EXPORTER_OTLP_ENDPOINT
 sdk.start();
@@ -12,7 +42,7 @@ configureTelemetry({ tracerProvider: trace.getTracerProvider(), application: tru
 
 async function main(): Promise<void> {
   const answer = await trace.getTracer('my-app').startActiveSpan('POST /ask', async (request) => {
-    const result = await new Session().run((session) => session.act(new Instruction('Summarise the report')));
+    const result = await new Session().run((session) => session.act('Summarise the report'));
     request.end();
     return result.value;
   });
