@@ -56,12 +56,18 @@ describe('requirement_validation spans as evaluations', () => {
     expect(typeof explanations[1]).toBe('string');
   });
 
-  it('content off beats capture on: no explanation', async () => {
+  it('content off beats capture on: no explanation, and a content-free name instead of the description', async () => {
     const spans = await validations({ captureMessageContent: true, content: false });
     for (const span of spans) {
       expect(span.events[0]!.attributes?.['gen_ai.evaluation.explanation']).toBeUndefined();
       expect(span.events[0]!.attributes?.['gen_ai.evaluation.score.label']).toMatch(/^(pass|fail)$/);
     }
+    expect(spans.map((span) => span.events[0]!.attributes?.['gen_ai.evaluation.name'])).toEqual([
+      'Requirement',
+      'Requirement',
+      'Requirement',
+    ]);
+    expect(JSON.stringify(spans.map((span) => [span.attributes, span.events]))).not.toMatch(/tea|coffee|3 words/);
   });
 
   it('inside act: one evaluation per requirement check of each attempt', async () => {

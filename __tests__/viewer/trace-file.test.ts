@@ -98,7 +98,14 @@ describe('npm run example with MELLEA_TRACE_FILE', () => {
       .filter((span) => span.traceId === ok.id)
       .reduce((sum, span) => sum + Number(otlpAttribute(span, 'gen_ai.usage.input_tokens') ?? 0), 0);
     expect(ok.inputTokens).toBe(tokens);
-    expect(ok.rollup).toMatchObject({ chatCalls: 8, retries: 1, attempts: 6, validations: 4, rejectedAttempts: 1 });
+    expect(ok.rollup).toMatchObject({
+      chatCalls: 8,
+      retries: 1,
+      attempts: 6,
+      validations: 4,
+      rejectedAttempts: 1,
+      failedValidations: 1,
+    });
     expect(ok.rollup.models).toEqual([
       { model: 'scripted-1', calls: 8, inputTokens: tokens, outputTokens: ok.outputTokens },
     ]);

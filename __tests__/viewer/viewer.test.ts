@@ -61,6 +61,7 @@ describe('reading trace files', () => {
       validations: 0,
       rejectedAttempts: 3, // sampling_success=false: every attempt was rejected
       validationErrors: 0,
+      failedValidations: 0,
     });
     const failed = trace!.spans[3]!;
     expect(failed.status.message).toBe('429 Too Many Requests');

@@ -15,12 +15,16 @@ import {
   EVENT_GEN_AI_EVALUATION_RESULT,
   SPAN_REQUIREMENT_VALIDATION,
 } from '../semconv';
+import { state } from '../state';
 import type { SpanEventInput } from '../traced-call';
-import { readProperty } from './read';
+import { classNameOf, readProperty } from './read';
 
 /** One check's outcome, as an `evaluation` option of `@traceApplication` returns it. */
 export interface EvaluationOutcome {
-  /** What was checked (`gen_ai.evaluation.name`): the requirement's description. */
+  /**
+   * What was checked (`gen_ai.evaluation.name`): by convention the requirement's description — with
+   * `MELLEA_TRACE_CONTENT=false` its `name`, else its class name (the description is the user's own text).
+   */
   readonly name: string;
   /** Whether it passed (`gen_ai.evaluation.score.label` = `pass` / `fail`). */
   readonly passed: boolean;
@@ -51,13 +55,25 @@ function conventionalOutcome(result: unknown): EvaluationOutcome | undefined {
   const passed = readProperty(result, 'passed');
   if (typeof passed !== 'boolean') return undefined;
   const requirement = readProperty(result, 'requirement');
-  const name = typeof requirement === 'string' ? requirement : readProperty(requirement, 'description');
+  // The description is the user's own text (it is sent to the judge): with content off, a content-free name.
+  const name = state.content
+    ? typeof requirement === 'string'
+      ? requirement
+      : readProperty(requirement, 'description')
+    : contentFreeName(requirement);
   const reason = readProperty(result, 'reason') ?? readProperty(result, 'explanation');
   return {
     name: typeof name === 'string' ? name : 'requirement',
     passed,
     ...(typeof reason === 'string' ? { explanation: reason } : {}),
   };
+}
+
+/** A requirement's own `name`, else its class name (never its description). */
+function contentFreeName(requirement: unknown): string | undefined {
+  if (requirement === null || typeof requirement !== 'object') return undefined;
+  const own = readProperty(requirement, 'name');
+  return typeof own === 'string' && own !== '' ? own : classNameOf(requirement);
 }
 
 /** `mellea.requirement.passed` on the span. */

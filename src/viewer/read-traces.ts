@@ -15,6 +15,7 @@ import {
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_MELLEA_REQUIREMENT_PASSED,
   ATTR_NUM_GENERATE_LOGS,
   ATTR_SAMPLING_SUCCESS,
   ATTR_SERVICE_NAME,
@@ -85,6 +86,8 @@ export interface TraceRollup {
   readonly rejectedAttempts: number;
   /** `requirement_validation` spans that ended with ERROR (the check itself failed). */
   readonly validationErrors: number;
+  /** `requirement_validation` spans whose requirement was not met (`mellea.requirement.passed=false`). */
+  readonly failedValidations: number;
 }
 
 export interface ViewerTrace {
@@ -415,6 +418,7 @@ function rollupOf(spans: readonly ViewerSpan[]): TraceRollup {
   let validations = 0;
   let rejectedAttempts = 0;
   let validationErrors = 0;
+  let failedValidations = 0;
   for (const span of spans) {
     const operation = attribute(span, ATTR_GEN_AI_OPERATION_NAME);
     const input = numberAttribute(span, ATTR_GEN_AI_USAGE_INPUT_TOKENS);
@@ -439,6 +443,7 @@ function rollupOf(spans: readonly ViewerSpan[]): TraceRollup {
     if (span.name === SPAN_REQUIREMENT_VALIDATION) {
       validations += 1;
       if (span.status.code === 'ERROR') validationErrors += 1;
+      if (attribute(span, ATTR_MELLEA_REQUIREMENT_PASSED) === false) failedValidations += 1;
     }
   }
   return {
@@ -449,5 +454,6 @@ function rollupOf(spans: readonly ViewerSpan[]): TraceRollup {
     validations,
     rejectedAttempts,
     validationErrors,
+    failedValidations,
   };
 }

@@ -179,6 +179,7 @@
         fact('generation attempts', formatCount(r.attempts)),
         fact('retries (num_generate_logs − 1)', formatCount(r.retries), r.retries > 0),
         fact('requirement validations', formatCount(r.validations)),
+        fact('failed requirement validations', formatCount(r.failedValidations), r.failedValidations > 0),
         fact('attempts rejected by a requirement', formatCount(r.rejectedAttempts), r.rejectedAttempts > 0),
         fact('validations that errored', formatCount(r.validationErrors), r.validationErrors > 0),
         fact('spans with ERROR', formatCount(trace.errorCount), trace.errorCount > 0),
