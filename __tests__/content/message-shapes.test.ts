@@ -119,7 +119,7 @@ describe('input messages by convention', () => {
         role: 'assistant',
         parts: [{ type: 'tool_call', id: 'call_1', name: 'weather', arguments: { city: 'Paris' } }],
       },
-      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', result: '18°C "sunny"\n\\' }] },
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', response: '18°C "sunny"\n\\' }] },
     ]);
     expect(parsedMessages(span['gen_ai.tool.definitions'], 'tools')).toEqual([
       { type: 'function', name: 'weather', description: 'Current weather', parameters: { type: 'object' } },
@@ -183,7 +183,7 @@ describe('input messages by convention', () => {
     expect(parsedMessages(span['gen_ai.input.messages'], 'input')).toEqual([
       { role: 'user', parts: [{ type: 'text', content: 'Bonjour' }] },
       { role: 'assistant', parts: [{ type: 'tool_call', id: 'toolu_1', name: 'lookup', arguments: { q: 'bonjour' } }] },
-      { role: 'user', parts: [{ type: 'tool_call_response', id: 'toolu_1', result: 'hello' }] },
+      { role: 'user', parts: [{ type: 'tool_call_response', id: 'toolu_1', response: 'hello' }] },
     ]);
     expect(parsedMessages(span['gen_ai.tool.definitions'], 'tools')).toEqual([
       { type: 'function', name: 'lookup', description: 'Looks up', parameters: { type: 'object' } },
@@ -231,7 +231,7 @@ describe('input messages by convention', () => {
     expect(parsedMessages(span['gen_ai.input.messages'], 'input')).toEqual([
       { role: 'user', parts: [{ type: 'text', content: 'Weather?' }] },
       { role: 'assistant', parts: [{ type: 'tool_call', id: '', name: 'weather', arguments: { city: 'Oslo' } }] },
-      { role: 'tool', parts: [{ type: 'tool_call_response', id: '', result: '18' }] },
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: '', response: '18' }] },
     ]);
     expect(parsedMessages(span['gen_ai.output.messages'], 'output')).toEqual([
       { role: 'assistant', parts: [{ type: 'text', content: 'It is 18°C.' }], finish_reason: 'stop' },

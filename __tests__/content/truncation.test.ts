@@ -33,7 +33,7 @@ function conversation(random: Random): any[] {
           name: 'search',
           arguments: { query: awkwardText(random, 30), nested: { list: [1, awkwardText(random, 10)] } },
         });
-      else parts.push({ type: 'tool_call_response', id: `call_${index}`, result: awkwardText(random, 40) });
+      else parts.push({ type: 'tool_call_response', id: `call_${index}`, response: awkwardText(random, 40) });
     }
     return { role: random.pick(['user', 'assistant', 'tool', 'system']), parts, finish_reason: 'stop' };
   });

@@ -4,7 +4,7 @@
  * output messages also `finish_reason: string`; each part exactly one of
  *   `{ type: 'text', content: string }`,
  *   `{ type: 'tool_call', id: string, name: string, arguments: any }`,
- *   `{ type: 'tool_call_response', id: string, result: any }`
+ *   `{ type: 'tool_call_response', id: string, response: any }`
  * (additional properties allowed). System instructions: an array of such parts. Tool definitions: an array of
  * `{ type: string, name: string }` (plus anything), optionally ending with the truncation marker.
  * Returns the list of violations (empty = valid).
@@ -67,7 +67,7 @@ function checkPart(part: unknown, at: string, errors: string[]): void {
       break;
     case 'tool_call_response':
       if (typeof part['id'] !== 'string') errors.push(`${at}.id is not a string`);
-      if (!('result' in part)) errors.push(`${at}.result is missing`);
+      if (!('response' in part)) errors.push(`${at}.response is missing`);
       break;
     default:
       errors.push(`${at}.type ${JSON.stringify(part['type'])} is not text, tool_call or tool_call_response`);

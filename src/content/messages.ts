@@ -27,7 +27,7 @@ export interface ToolCallPart {
 export interface ToolCallResponsePart {
   readonly type: 'tool_call_response';
   readonly id: string;
-  readonly result: unknown;
+  readonly response: unknown;
 }
 
 /** One part of a message. */
@@ -191,7 +191,7 @@ function messageParts(message: object, role: string): MessagePart[] {
   if (role === 'tool') {
     // OpenAI `{ role: 'tool', tool_call_id, content }`, Ollama `{ role: 'tool', tool_name, content }`.
     const id = readProperty(message, 'tool_call_id');
-    return [{ type: 'tool_call_response', id: typeof id === 'string' ? id : '', result: textOrValue(content) }];
+    return [{ type: 'tool_call_response', id: typeof id === 'string' ? id : '', response: textOrValue(content) }];
   }
   const parts = contentParts(content);
   for (const call of asArray(readProperty(message, 'tool_calls'))) {
@@ -236,7 +236,7 @@ function blockPart(block: unknown): MessagePart | undefined {
     return {
       type: 'tool_call_response',
       id: stringOr(readProperty(block, 'tool_use_id'), ''),
-      result: Array.isArray(result) ? joinedText(result) : textOrValue(result),
+      response: Array.isArray(result) ? joinedText(result) : textOrValue(result),
     };
   }
   return undefined;
@@ -411,7 +411,7 @@ function isMessagePart(value: unknown): value is MessagePart {
   const type = readProperty(value, 'type');
   if (type === 'text') return typeof readProperty(value, 'content') === 'string';
   if (type === 'tool_call') return typeof readProperty(value, 'name') === 'string' && 'id' in value;
-  if (type === 'tool_call_response') return 'result' in value && 'id' in value;
+  if (type === 'tool_call_response') return 'response' in value && 'id' in value;
   return false;
 }
 
