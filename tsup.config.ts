@@ -17,12 +17,23 @@ function libraryAsSibling(extension: '.js' | '.mjs'): Plugin {
   };
 }
 
-/** The worker build imports the SDK statically (src/sdk/sdk-modules.worker.ts) instead of `require`-ing it. */
+/**
+ * The worker build imports the SDK statically (src/sdk/sdk-modules.worker.ts) instead of `require`-ing it, and has
+ * no metric exporters, trace file or OTLP transport of its own (src/sdk/*.worker.ts: they need Node networking
+ * or a file system).
+ */
 const workerSdkModules: Plugin = {
   name: 'mellea-worker-sdk-modules',
   setup(build) {
     build.onResolve({ filter: /^\.\/sdk-modules$/ }, (args) => ({
       path: `${args.resolveDir}/sdk-modules.worker.ts`,
+    }));
+    build.onResolve({ filter: /^\.\.\/sdk\/metrics-provider$/ }, (args) => ({
+      path: `${args.resolveDir}/../sdk/metrics-provider.worker.ts`,
+    }));
+    // No file system and no Node networking in a Worker: no trace file, no OTLP transport.
+    build.onResolve({ filter: /^\.\/(file-exporter|otlp-transport)$/ }, (args) => ({
+      path: `${args.resolveDir}/${args.path.slice(2)}.worker.ts`,
     }));
   },
 };

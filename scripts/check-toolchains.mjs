@@ -151,6 +151,9 @@ async function main() {
     // What the docs snippets import besides the package.
     `@opentelemetry/sdk-node@${lockedVersion('@opentelemetry/sdk-node')}`,
     `zod@${lockedVersion('zod')}`,
+    `openai@${lockedVersion('openai')}`,
+    `ollama@${lockedVersion('ollama')}`,
+    `@anthropic-ai/sdk@${lockedVersion('@anthropic-ai/sdk')}`,
   ];
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...consumerDeps], { timeout: 300_000 });
   console.log(`installed the packed package and TypeScript ${TYPESCRIPT_5} into a fresh consumer project`);

@@ -1,24 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { traceBackend } from 'mellea-telemetry';
 import { createTestTracing } from 'mellea-telemetry/testing';
 import { useWireServer } from '../backends/wire-server';
+import { AnthropicBackend } from './docs-anthropic';
 import { serveAnthropicSse } from './wire';
-
-class AnthropicBackend {
-  readonly modelId = 'claude-sonnet-4-20250514'; // the class name gives gen_ai.system = anthropic
-  constructor(private readonly client: Anthropic) {}
-
-  // Streamed events: id, model and input tokens from message_start; stop reason and output tokens from message_delta.
-  @traceBackend('chat')
-  async stream(prompt: string) {
-    return this.client.messages.create({
-      model: this.modelId,
-      max_tokens: 256,
-      messages: [{ role: 'user', content: prompt }],
-      stream: true,
-    });
-  }
-}
 
 const tracing = createTestTracing();
 afterAll(() => tracing.shutdown());
