@@ -2,6 +2,8 @@
  * Backend spans with and without `OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental`: the name and the
  * attribute keys for each result shape the decorators read (snapshots), then the values under the opt-in.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
@@ -23,6 +25,8 @@ function useTracing(genAiLatestConventions: boolean): { current: TestTracing } {
   afterAll(() => holder.current.shutdown());
   return holder;
 }
+
+const RECORDED = join(__dirname, '..', 'clients', 'recorded');
 
 /** The result shapes the backend conventions read (runtime, Mellea-like camelCase, OpenAI, Anthropic, batches). */
 const RESULT_SHAPES: Record<string, unknown> = {
@@ -54,6 +58,16 @@ const RESULT_SHAPES: Record<string, unknown> = {
     usage: { input_tokens: 30, output_tokens: 7, cache_read_input_tokens: 12, cache_creation_input_tokens: 4 },
   },
   'a bare string': 'just text',
+  // The official SDKs' shapes (issue 9's recorded response bodies), each read by convention.
+  ...Object.fromEntries(
+    readdirSync(RECORDED)
+      .filter((file) => file.endsWith('.json'))
+      .sort()
+      .map((file) => [
+        `recorded ${file}`,
+        (JSON.parse(readFileSync(join(RECORDED, file), 'utf8')) as { result: unknown }).result,
+      ]),
+  ),
 };
 
 class Backend {
