@@ -11,8 +11,6 @@ import { BACKEND_TRACER_NAME } from './semconv';
 import { type SpanRecipe, TracedCall } from './traced-call';
 import { describeError, warnOnce } from './warnings';
 
-export type { SpanRecipe } from './traced-call';
-
 /** A tracer whose spans are never recorded, whatever global provider is registered (a proxy without delegate). */
 const NON_RECORDING_TRACER = new ProxyTracerProvider().getTracer('mellea.metrics-only');
 

@@ -31,6 +31,11 @@ export interface CaptureSettings {
   maxCodePoints: number;
   /** The `redact` option of configureTelemetry. */
   redact: ContentRedactor | undefined;
+  /**
+   * True while a call whose span records nothing (observed only for its metrics) runs its attribute hooks: no
+   * message is read for a span that cannot carry it. Set and restored around those synchronous hooks only.
+   */
+  suspended: boolean;
 }
 
 // Kept on globalThis under a registered symbol, as @opentelemetry/api does, so the CommonJS and ESM builds
@@ -47,7 +52,7 @@ function createState(): TelemetryState {
     },
     backend: { name: BACKEND_TRACER_NAME, enabled: false, tracer: trace.getTracer(BACKEND_TRACER_NAME, VERSION) },
     content: true,
-    capture: { messages: false, maxCodePoints: CONTENT_MAX_CODE_POINTS, redact: undefined },
+    capture: { messages: false, maxCodePoints: CONTENT_MAX_CODE_POINTS, redact: undefined, suspended: false },
   };
 }
 

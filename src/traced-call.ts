@@ -41,7 +41,10 @@ export interface SpanEventInput {
 
 /** One open span and what is needed to end it exactly once. */
 export class TracedCall {
+  /** Whether the attribute hooks run: the span records, or an observer (metrics) needs the attributes. */
   readonly recording: boolean;
+  /** Whether the span itself records: when only an observer needs the call, no content is read or set. */
+  private readonly spanRecording: boolean;
   private ended = false;
 
   constructor(
@@ -54,17 +57,21 @@ export class TracedCall {
     /** Metrics and the latest conventions watch the call through this (undefined when both are off). */
     readonly observer?: CallObserver,
   ) {
+    this.spanRecording = span.isRecording();
     // Metrics need the call's attributes even when the span is not recorded (tracing off, or sampled out).
-    this.recording = observer !== undefined || span.isRecording();
+    this.recording = observer !== undefined || this.spanRecording;
   }
 
   /** Records the start attributes; a throwing extractor costs its attributes, nothing more. */
   recordStart(): void {
     const out: AttributeMap = {};
+    const suspended = this.suspendCapture();
     try {
       this.recipe.startAttributes(this.self, this.args, out);
     } catch (error) {
       this.warnExtractor(error);
+    } finally {
+      this.resumeCapture(suspended);
     }
     this.setAttributes(out);
   }
@@ -73,13 +80,32 @@ export class TracedCall {
     const writer = this.recipe.resultAttributes;
     if (writer === undefined) return;
     const out: AttributeMap = {};
+    const suspended = this.suspendCapture();
     try {
       writer.call(this.recipe, result, this.self, this.args, out);
     } catch (error) {
       this.warnExtractor(error);
+    } finally {
+      this.resumeCapture(suspended);
     }
     this.setAttributes(out);
-    if (this.recipe.resultEvents !== undefined) this.recordEvents(result);
+    if (this.spanRecording && this.recipe.resultEvents !== undefined) this.recordEvents(result);
+  }
+
+  /**
+   * For a span that records nothing (the call is observed for its metrics only), message capture is suspended
+   * while the recipe's hooks run: no content is read for a span that cannot carry it. Returns the previous state
+   * to restore, or undefined when nothing was changed (the span records).
+   */
+  private suspendCapture(): boolean | undefined {
+    if (this.spanRecording) return undefined;
+    const previous = state.capture.suspended;
+    state.capture.suspended = true;
+    return previous;
+  }
+
+  private resumeCapture(previous: boolean | undefined): void {
+    if (previous !== undefined) state.capture.suspended = previous;
   }
 
   private recordEvents(result: unknown): void {
@@ -99,10 +125,13 @@ export class TracedCall {
 
   /** Collects a stream chunk's attributes into `into` (later chunks overwrite earlier ones). */
   recordChunk(chunk: unknown, into: AttributeMap): void {
+    const suspended = this.suspendCapture();
     try {
       this.recipe.chunkAttributes?.(chunk, this.self, this.args, into);
     } catch (error) {
       this.warnExtractor(error);
+    } finally {
+      this.resumeCapture(suspended);
     }
     this.observer?.chunk(this.span, chunk, into);
   }
@@ -117,6 +146,8 @@ export class TracedCall {
   /** Sets already-collected attributes (coerced; undefined/null skipped); a hostile value costs its attribute. */
   setAttributes(attributes: AttributeMap): void {
     this.observer?.attributes(attributes);
+    // A span that records nothing: no value is coerced, and no content passes the gate (redaction, serialising).
+    if (!this.spanRecording) return;
     for (const key in attributes) {
       const value = this.attributeValue(key, attributes[key]);
       if (value === undefined) continue;

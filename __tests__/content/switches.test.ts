@@ -181,6 +181,38 @@ describe('capture switches', () => {
     expect(spans).toHaveLength(0);
     expect(reads).toBe(0);
   });
+
+  it('sampled out with metrics on: the call is observed for its metrics, its messages are still not read', async () => {
+    let redacted = 0;
+    const tracing = createTestTracing({
+      captureMessageContent: true,
+      sampler: new AlwaysOffSampler(),
+      metrics: true,
+      redact: (_key, value) => {
+        redacted++;
+        return value;
+      },
+    });
+    const conversation = countedConversation();
+    try {
+      const backend = new Backend(conversation.result);
+      await backend.create(conversation.request);
+      await backend.generateFromContext(conversation.action, conversation.ctx);
+      await new Session().act({});
+      expect(conversation.reads.count).toBe(0);
+      for await (const _ of backend.stream(conversation.request)) {
+        // consume
+      }
+      // The one read of a stream: time to first chunk asks whether the chunk carries content (its `content`).
+      expect(conversation.reads.count).toBe(1);
+      expect(tracing.spans).toHaveLength(0);
+      expect(redacted).toBe(0);
+      const durations = await tracing.metric('gen_ai.client.operation.duration');
+      expect(durations.reduce((sum, point) => sum + (point.count ?? 0), 0)).toBe(3);
+    } finally {
+      await tracing.shutdown();
+    }
+  });
 });
 
 describe('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT and the option', () => {

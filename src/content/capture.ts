@@ -30,9 +30,9 @@ export interface ContentOptions<This = any, Args extends unknown[] = any[]> {
   chunk?: (chunk: any, self: This, args: Args) => unknown;
 }
 
-/** Whether messages are captured now: content on and capture on. */
+/** Whether messages are captured now: content on, capture on, and the call's span records. */
 export function isCapturingMessages(): boolean {
-  return state.content && state.capture.messages;
+  return state.content && state.capture.messages && !state.capture.suspended;
 }
 
 /** `gen_ai.input.messages`, `gen_ai.system_instructions`, `gen_ai.tool.definitions` at the start of a call. */

@@ -24,11 +24,6 @@ export interface ExportStats {
   inFlight: number;
 }
 
-/** The endpoint as printed in warnings: no credentials, no query string. */
-export function printableEndpoint(url: string): string {
-  return printableUrl(url);
-}
-
 /** Counts and warnings shared by the batch processor and exporter of one provider. */
 export class ExportGuard {
   readonly stats: ExportStats = { exported: 0, failed: 0, dropped: 0, queued: 0, inFlight: 0 };
@@ -65,7 +60,7 @@ export class ExportGuard {
     warnOnce(
       'otlp:queue-full',
       `the span export queue is full (OTEL_BSP_MAX_QUEUE_SIZE=${this.maxQueueSize}) because ` +
-        `${printableEndpoint(this.endpoint)} is not keeping up; new spans are dropped until it catches up ` +
+        `${printableUrl(this.endpoint)} is not keeping up; new spans are dropped until it catches up ` +
         `(counts: getTelemetryExportStats()).`,
     );
   }
@@ -93,7 +88,7 @@ export class ExportGuard {
     this.inOutage = true;
     warn(
       'otlp:export-failed',
-      `could not export ${count} span(s) to ${printableEndpoint(this.endpoint)}: ${describeError(result.error)}. ` +
+      `could not export ${count} span(s) to ${printableUrl(this.endpoint)}: ${describeError(result.error)}. ` +
         `The program is unaffected; spans are dropped while the collector is unreachable (counts: ` +
         `getTelemetryExportStats()). The next outage after a recovery is reported again.`,
     );
@@ -115,7 +110,7 @@ export class ExportGuard {
     if (lost === 0) return undefined;
     const cause = this.lastError === undefined ? '' : `; last export error: ${describeError(this.lastError)}`;
     return (
-      `${lost} span(s) were not delivered to ${printableEndpoint(this.endpoint)} (${failed} failed, ${dropped} ` +
+      `${lost} span(s) were not delivered to ${printableUrl(this.endpoint)} (${failed} failed, ${dropped} ` +
       `dropped, ${unsent} unsent when the exit flush ${timedOut ? `stopped at its ${timeoutMs} ms bound` : 'ended'}` +
       `${cause}); ${exported} delivered. MELLEA_TRACE_FLUSH_TIMEOUT sets the bound.`
     );

@@ -8,9 +8,9 @@ import type { MeterProvider } from '@opentelemetry/api';
 import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { MetricsConfig, TelemetryConfig } from '../config';
 import { AggregatingSink } from '../metrics/aggregation';
+import { printableUrl } from '../printable-url';
 import { ATTR_SERVICE_NAME } from '../semconv';
 import { describeError, warnOnce } from '../warnings';
-import { printableEndpoint } from './export-guard';
 
 type SdkMetrics = typeof import('@opentelemetry/sdk-metrics');
 type Resources = typeof import('@opentelemetry/resources');
@@ -118,7 +118,7 @@ export function createMetricsRuntime(config: TelemetryConfig): MetricsRuntime | 
     } catch (error) {
       warnOnce(
         'metrics:otlp',
-        `could not create the OTLP metric exporter for ${printableEndpoint(settings.otlpEndpoint)}: ${describeError(error)}`,
+        `could not create the OTLP metric exporter for ${printableUrl(settings.otlpEndpoint)}: ${describeError(error)}`,
       );
     }
   }

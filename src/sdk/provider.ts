@@ -6,10 +6,11 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TelemetryConfig } from '../config';
+import { printableUrl } from '../printable-url';
 import { ATTR_SERVICE_NAME } from '../semconv';
 import { describeError, warnOnce } from '../warnings';
 import { BoundedBatchProcessor } from './batch-processor';
-import { ExportGuard, type ExportStats, printableEndpoint } from './export-guard';
+import { ExportGuard, type ExportStats } from './export-guard';
 import { createTraceFileProcessor } from './file-exporter';
 import { OtlpExporter, type TraceSerializer } from './otlp-exporter';
 import { UNAVAILABLE } from './sdk-module';
@@ -164,7 +165,7 @@ export function createSdkRuntime(
       batch = undefined;
       warnOnce(
         'sdk:otlp',
-        `could not create the OTLP exporter for ${printableEndpoint(config.otlpEndpoint)}: ${describeError(error)}. ` +
+        `could not create the OTLP exporter for ${printableUrl(config.otlpEndpoint)}: ${describeError(error)}. ` +
           `Spans are not exported over OTLP.`,
       );
     }
