@@ -1,7 +1,7 @@
 /**
  * What watches a traced call besides its span: the metrics recorder (duration, tokens, time to first chunk,
  * errors) and, under the latest-conventions opt-in, the stream attributes only known at the end
- * (`gen_ai.response.time_to_first_chunk`, finish reasons `["error"]`). `TracedCall` reports to it at four points;
+ * (`gen_ai.response.time_to_first_chunk`, finish reasons `["error"]`). `TracedCall` reports to it at five points;
  * with metrics and the opt-in off there is no observer and the cost is two flag checks per traced call.
  */
 import type { Span } from '@opentelemetry/api';
@@ -9,8 +9,17 @@ import { conventions, serverOf } from './attributes/latest-conventions';
 import type { AttributeMap } from './coerce';
 import { errorType } from './error-description';
 import { metrics } from './metrics/metrics-state';
-import type { MetricsRecorder } from './metrics/recorder';
-import { ATTR_GEN_AI_RESPONSE_FINISH_REASONS, BACKEND_TRACER_NAME } from './semconv';
+import type { BackendCallRecord, MetricsRecorder } from './metrics/recorder';
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_SYSTEM,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  BACKEND_TRACER_NAME,
+} from './semconv';
 import { GEN_AI_LATEST } from './semconv-gen-ai-v1-41';
 import type { SpanRecipe } from './traced-call';
 import { describeError, warnOnce } from './warnings';
@@ -23,7 +32,9 @@ export interface CallObserver {
   chunk(span: Span, chunk: unknown, collected: AttributeMap): void;
   /** The call is failing with `error` (called before the span's error is recorded; ignored after the end). */
   failing(error: unknown): void;
-  /** The span is about to end. */
+  /** The span is about to end (attributes set here still reach it). */
+  ending(span: Span): void;
+  /** The span has ended (its duration is known). */
   ended(span: Span): void;
 }
 
@@ -34,29 +45,77 @@ export function observeCall(recipe: SpanRecipe, self: unknown, span: Span): Call
   if (recipe.scope.name !== BACKEND_TRACER_NAME) return undefined;
   const latest = conventions.latest && span.isRecording();
   if (recorder === undefined && !latest) return undefined;
-  return new BackendCallObserver(recorder, latest, self);
+  return new BackendCallObserver(recorder, latest, self, span);
 }
 
 const FINISH_REASON_ERROR = ['error'];
+// Module constants, so each read below is a load of one fixed name (fast on the few map shapes a recipe makes).
+const OPERATION = ATTR_GEN_AI_OPERATION_NAME;
+const SYSTEM = ATTR_GEN_AI_SYSTEM;
+const PROVIDER = GEN_AI_LATEST.attributes.providerName;
+const REQUEST_MODEL = ATTR_GEN_AI_REQUEST_MODEL;
+const RESPONSE_MODEL = ATTR_GEN_AI_RESPONSE_MODEL;
+const INPUT_TOKENS = ATTR_GEN_AI_USAGE_INPUT_TOKENS;
+const OUTPUT_TOKENS = ATTR_GEN_AI_USAGE_OUTPUT_TOKENS;
 
-class BackendCallObserver implements CallObserver {
-  private readonly startedAt = performance.now();
-  /** The attribute maps the span got, in order (kept by reference: the recorder reads a handful of keys). */
-  private readonly seen: AttributeMap[] = [];
-  private collected: AttributeMap | undefined;
-  private firstChunkAt: number | undefined;
-  private failed = false;
-  private error: unknown;
+/**
+ * Watches one backend call. It keeps only what the recorder reads — the last value of seven keys over the
+ * span's attribute maps, taken as each map goes by — and hands itself over as the call's record at the end.
+ */
+class BackendCallObserver implements CallObserver, BackendCallRecord {
+  /** When the call started (`performance.now()`): the SDK span's own start when it has one, else read here. */
+  private readonly startedAt: number;
+  operation: unknown = undefined;
+  system: unknown = undefined;
+  provider: unknown = undefined;
+  requestModel: unknown = undefined;
+  responseModel: unknown = undefined;
+  inputTokens: unknown = undefined;
+  outputTokens: unknown = undefined;
+  server: { readonly address: string; readonly port: number } | undefined = undefined;
+  durationSeconds = 0;
+  timeToFirstChunkSeconds: number | undefined = undefined;
+  failed = false;
+  error: unknown = undefined;
+  errorType: string | undefined = undefined;
+  /** A stream's collected attributes: still changing until the end, so read then. */
+  private collected: AttributeMap | undefined = undefined;
+  private firstChunkAt: number | undefined = undefined;
   private done = false;
+  private recordedCall = false;
 
   constructor(
     private readonly recorder: MetricsRecorder | undefined,
     private readonly latest: boolean,
     private readonly self: unknown,
-  ) {}
+    span: Span,
+  ) {
+    // The SDK's span keeps the `performance.now()` of its start (not in its public type): sharing it makes the
+    // duration exactly the span's and spares a clock read. Any other span: the clock, read now.
+    const spanStart = (span as { _performanceStartTime?: unknown })._performanceStartTime;
+    this.startedAt = typeof spanStart === 'number' ? spanStart : performance.now();
+  }
 
   attributes(attributes: AttributeMap): void {
-    if (this.recorder !== undefined && attributes !== this.collected) this.seen.push(attributes);
+    if (this.recorder !== undefined && attributes !== this.collected) this.take(attributes);
+  }
+
+  /** Later maps override earlier ones, key by key (an absent key keeps the earlier value). */
+  private take(map: AttributeMap): void {
+    let value: unknown = map[OPERATION];
+    if (value !== undefined) this.operation = value;
+    value = map[SYSTEM];
+    if (value !== undefined) this.system = value;
+    value = map[PROVIDER];
+    if (value !== undefined) this.provider = value;
+    value = map[REQUEST_MODEL];
+    if (value !== undefined) this.requestModel = value;
+    value = map[RESPONSE_MODEL];
+    if (value !== undefined) this.responseModel = value;
+    value = map[INPUT_TOKENS];
+    if (value !== undefined) this.inputTokens = value;
+    value = map[OUTPUT_TOKENS];
+    if (value !== undefined) this.outputTokens = value;
   }
 
   chunk(span: Span, chunk: unknown, collected: AttributeMap): void {
@@ -73,28 +132,42 @@ class BackendCallObserver implements CallObserver {
     this.error = error;
   }
 
-  ended(span: Span): void {
+  ending(span: Span): void {
     if (this.done) return;
     this.done = true;
-    try {
-      const stream = this.collected !== undefined;
-      // A stream that failed or stopped before the event carrying its finish reason.
-      if (this.latest && stream && this.collected![ATTR_GEN_AI_RESPONSE_FINISH_REASONS] === undefined)
+    const collected = this.collected;
+    // A stream that failed or stopped before the event carrying its finish reason.
+    if (this.latest && collected !== undefined && collected[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] === undefined) {
+      try {
         span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, FINISH_REASON_ERROR);
-      if (this.recorder === undefined) return;
-      if (stream) this.seen.push(this.collected!);
-      this.recorder.recordBackendCall({
-        attributes: this.seen,
-        server: serverOf(this.self),
-        durationSeconds: this.seconds(performance.now()),
-        timeToFirstChunkSeconds: this.firstChunkAt === undefined ? undefined : this.seconds(this.firstChunkAt),
-        failed: this.failed,
-        error: this.error,
-        errorType: this.failed ? errorType(this.error) : undefined,
-      });
+      } catch (error) {
+        warnOnce('span:attribute:finish-reasons', `could not set a span attribute: ${describeError(error)}`);
+      }
+    }
+  }
+
+  ended(span: Span): void {
+    const recorder = this.recorder;
+    if (recorder === undefined || !this.done || this.recordedCall) return;
+    this.recordedCall = true;
+    try {
+      this.durationSeconds = this.durationOf(span);
+      if (this.collected !== undefined) this.take(this.collected);
+      if (this.firstChunkAt !== undefined) this.timeToFirstChunkSeconds = this.seconds(this.firstChunkAt);
+      if (this.failed) this.errorType = errorType(this.error);
+      this.server = serverOf(this.self);
+      recorder.recordBackendCall(this);
     } catch (error) {
       warnOnce('metrics:record', `could not record the metrics of a backend call: ${describeError(error)}`);
     }
+  }
+
+  /** The ended span's own duration when it has one (the SDK's), else the clock since the start. */
+  private durationOf(span: Span): number {
+    const duration = (span as { duration?: unknown }).duration;
+    if (Array.isArray(duration) && typeof duration[0] === 'number' && typeof duration[1] === 'number')
+      return duration[0] + duration[1] / 1e9;
+    return this.seconds(performance.now());
   }
 
   private seconds(at: number): number {

@@ -241,12 +241,14 @@ export class TracedCall {
   }
 
   private end(): void {
-    this.observer?.ended(this.span);
+    const observer = this.observer;
+    observer?.ending(this.span);
     try {
       this.span.end();
     } catch (error) {
       warnOnce(`span:end:${this.recipe.label}`, `could not end a span: ${describeError(error)}`);
     }
+    observer?.ended(this.span);
   }
 }
 

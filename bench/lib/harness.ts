@@ -31,6 +31,13 @@ export interface RunOptions {
   warmupRounds: number;
   /** Each batch (one row, one round) is sized to take about this long. */
   batchMs: number;
+  /**
+   * A full collection after each round (default true), so no row inherits another's garbage. A group whose rows
+   * differ in what they allocate per call may turn it off: after a forced full collection V8 shrinks the young
+   * generation, and the next batches pay for growing it again in proportion to what they allocate, a cost of
+   * the harness that a program running steadily never pays.
+   */
+  collectBetweenRounds?: boolean;
 }
 
 type TimingLoop = (
@@ -93,7 +100,7 @@ export async function measureRows(rows: readonly Row[], options: RunOptions): Pr
       const index = (step + round) % rows.length;
       rounds[index]!.push(await batch(index, sizes[index]!));
     }
-    collectGarbage();
+    if (options.collectBetweenRounds !== false) collectGarbage();
   }
   return rows.map((row, index) => {
     const values = rounds[index]!;

@@ -176,7 +176,10 @@ const DETAIL_TOKENS: readonly (readonly [string, readonly (readonly string[])[]]
  */
 export function serverOf(self: unknown): { address: string; port: number } | undefined {
   const cacheable = self !== null && typeof self === 'object';
-  if (cacheable && serversByBackend.has(self)) return serversByBackend.get(self) ?? undefined;
+  if (cacheable) {
+    const known = serversByBackend.get(self);
+    if (known !== undefined) return known ?? undefined;
+  }
   const raw = firstDefined(self, BASE_URL_KEYS) ?? firstDefined(readProperty(self, 'client'), BASE_URL_KEYS);
   const text = typeof raw === 'string' ? raw : raw instanceof URL ? raw.href : undefined;
   let server: { address: string; port: number } | undefined;

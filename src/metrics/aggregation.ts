@@ -13,8 +13,12 @@ import { INSTRUMENTS, type Instrument, type MetricSeries, type MetricsSink } fro
 
 type SdkMetrics = typeof import('@opentelemetry/sdk-metrics');
 
+/**
+ * One histogram series. Bounds and counts are typed arrays: the bucket search over a frozen array of boxed
+ * numbers took about three times as long, and this runs on every recorded call.
+ */
 class HistogramSeries implements MetricSeries {
-  readonly counts: number[];
+  readonly counts: Float64Array;
   count = 0;
   sum = 0;
   min = Number.POSITIVE_INFINITY;
@@ -22,9 +26,9 @@ class HistogramSeries implements MetricSeries {
 
   constructor(
     readonly attributes: Attributes,
-    private readonly boundaries: readonly number[],
+    private readonly boundaries: Float64Array,
   ) {
-    this.counts = new Array(boundaries.length + 1).fill(0);
+    this.counts = new Float64Array(boundaries.length + 1);
   }
 
   record(value: number): void {
@@ -59,6 +63,7 @@ function now(): HrTime {
 
 export class AggregatingSink implements MetricsSink, MetricProducer {
   private readonly all: Map<string, HistogramSeries | CounterSeries>[] = INSTRUMENTS.map(() => new Map());
+  private readonly boundaries = INSTRUMENTS.map((spec) => Float64Array.from(spec.buckets ?? []));
   private readonly startTime = now();
 
   constructor(private readonly sdk: SdkMetrics) {}
@@ -70,7 +75,9 @@ export class AggregatingSink implements MetricsSink, MetricProducer {
       if (known.size >= MAX_SERIES_PER_INSTRUMENT) return DROPPED;
       const spec = INSTRUMENTS[instrument]!;
       series =
-        spec.kind === 'histogram' ? new HistogramSeries(attributes, spec.buckets!) : new CounterSeries(attributes);
+        spec.kind === 'histogram'
+          ? new HistogramSeries(attributes, this.boundaries[instrument]!)
+          : new CounterSeries(attributes);
       known.set(key, series);
     }
     return series;
@@ -103,7 +110,7 @@ export class AggregatingSink implements MetricsSink, MetricProducer {
             ...base,
             attributes: entry.attributes,
             value: {
-              buckets: { boundaries: [...spec.buckets!], counts: [...entry.counts] },
+              buckets: { boundaries: [...spec.buckets!], counts: Array.from(entry.counts) },
               count: entry.count,
               sum: entry.sum,
               min: entry.min,

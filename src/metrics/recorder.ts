@@ -11,8 +11,6 @@ import {
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_SYSTEM,
-  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
 } from '../semconv';
 import { ATTR_MELLEA_ERROR_CATEGORY, ATTR_REQUIREMENT, ATTR_STRATEGY, GEN_AI_LATEST } from '../semconv-gen-ai-v1-41';
 import { errorCategory } from './error-category';
@@ -29,10 +27,20 @@ const SEP = '\u0000';
 /** Attribute sets remembered by the recorder; beyond this, a new set's series are looked up on each call. */
 const MAX_GROUPS = 2000;
 
-/** What an observed backend call hands over when it ends. */
+/**
+ * What an observed backend call hands over when it ends: the last value each of the span's attribute maps gave
+ * the keys metrics read (either conventions; later maps override earlier ones), and how the call went.
+ */
 export interface BackendCallRecord {
-  /** The attribute maps the call's span got (either conventions), later ones overriding earlier ones. */
-  readonly attributes: readonly Readonly<Record<string, unknown>>[];
+  /** `gen_ai.operation.name`, `gen_ai.system`, `gen_ai.provider.name`, the request and response models. */
+  readonly operation: unknown;
+  readonly system: unknown;
+  readonly provider: unknown;
+  readonly requestModel: unknown;
+  readonly responseModel: unknown;
+  /** `gen_ai.usage.input_tokens` / `output_tokens`. */
+  readonly inputTokens: unknown;
+  readonly outputTokens: unknown;
   readonly server: { readonly address: string; readonly port: number } | undefined;
   readonly durationSeconds: number;
   readonly timeToFirstChunkSeconds: number | undefined;
@@ -55,15 +63,6 @@ interface CallGroup {
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-
-/** The value of `key` in the last map that has it. */
-function latest(maps: readonly Readonly<Record<string, unknown>>[], key: string): unknown {
-  for (let index = maps.length - 1; index >= 0; index--) {
-    const value = maps[index]![key];
-    if (value !== undefined) return value;
-  }
-  return undefined;
-}
 
 export class MetricsRecorder {
   /** How many data points were recorded (the exit flush runs only when there are new ones). */
@@ -114,7 +113,7 @@ export class MetricsRecorder {
       );
       this.recorded++;
     }
-    const input = latest(call.attributes, ATTR_GEN_AI_USAGE_INPUT_TOKENS);
+    const input = call.inputTokens;
     if (typeof input === 'number' && input > 0) {
       (group.input ??= sink.series(Instrument.TokenUsage, `${group.key}${SEP}i`, {
         ...group.attributes,
@@ -122,7 +121,7 @@ export class MetricsRecorder {
       })).record(input);
       this.recorded++;
     }
-    const output = latest(call.attributes, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS);
+    const output = call.outputTokens;
     if (typeof output === 'number' && output > 0) {
       (group.output ??= sink.series(Instrument.TokenUsage, `${group.key}${SEP}o`, {
         ...group.attributes,
@@ -134,12 +133,11 @@ export class MetricsRecorder {
 
   /** The attribute set of a call (operation, provider, models, server) and its series. */
   private groupOf(call: BackendCallRecord): CallGroup {
-    const source = call.attributes;
-    const operation = text(latest(source, ATTR_GEN_AI_OPERATION_NAME));
-    const system = text(latest(source, ATTR_GEN_AI_SYSTEM));
-    const provider = text(latest(source, PROVIDER));
-    const requestModel = text(latest(source, ATTR_GEN_AI_REQUEST_MODEL));
-    const responseModel = text(latest(source, ATTR_GEN_AI_RESPONSE_MODEL));
+    const operation = text(call.operation);
+    const system = text(call.system);
+    const provider = text(call.provider);
+    const requestModel = text(call.requestModel);
+    const responseModel = text(call.responseModel);
     const server = call.server;
     const address = server?.address;
     const port = server?.port;
