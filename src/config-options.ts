@@ -8,7 +8,7 @@ import type { BatchSettings, TelemetryOverrides } from './config';
 import { headerProblem, quoteKey } from './header-rules';
 import { printableUrl } from './printable-url';
 import { ATTR_SERVICE_NAME } from './semconv';
-import { BOUNDS, isHttpUrl, PROTOCOLS, SAMPLERS, type SettingBounds } from './setting-rules';
+import { BOUNDS, COMPRESSIONS, isHttpUrl, PROTOCOLS, SAMPLERS, type SettingBounds } from './setting-rules';
 
 type Check<T> = (value: T, option: string) => void;
 type Checks = { readonly [K in keyof Required<TelemetryOverrides>]: Check<Exclude<TelemetryOverrides[K], undefined>> };
@@ -106,6 +106,10 @@ const CHECKS: Checks = {
     }
   },
   otlpTimeoutMs: wholeNumber(BOUNDS.otlpTimeoutMs),
+  otlpCompression: oneOf(COMPRESSIONS),
+  otlpCertificate: nonEmptyString,
+  otlpClientKey: nonEmptyString,
+  otlpClientCertificate: nonEmptyString,
   flushTimeoutMs: wholeNumber(BOUNDS.flushTimeoutMs),
   sampler(value, option) {
     if (typeof value === 'string') return samplerName(value, option);

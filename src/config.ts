@@ -25,8 +25,11 @@ import { printableUrl } from './printable-url';
 import { ATTR_SERVICE_NAME, CONTENT_MAX_CODE_POINTS } from './semconv';
 import {
   BOUNDS,
+  COMPRESSIONS,
   isHttpUrl,
+  type OtlpCompression,
   type OtlpProtocol,
+  type OtlpTlsFiles,
   PROTOCOLS,
   SAMPLERS,
   type SamplerName,
@@ -35,7 +38,7 @@ import {
 import { warnOnce } from './warnings';
 
 // Where the public API has always found them.
-export type { OtlpProtocol, SamplerName } from './setting-rules';
+export type { OtlpCompression, OtlpProtocol, OtlpTlsFiles, SamplerName } from './setting-rules';
 
 /** The environment variables this package reads. */
 export const ENV = {
@@ -54,6 +57,14 @@ export const ENV = {
   otlpTracesTimeout: 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
   otlpProtocol: 'OTEL_EXPORTER_OTLP_PROTOCOL',
   otlpTracesProtocol: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+  otlpCompression: 'OTEL_EXPORTER_OTLP_COMPRESSION',
+  otlpTracesCompression: 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION',
+  otlpCertificate: 'OTEL_EXPORTER_OTLP_CERTIFICATE',
+  otlpTracesCertificate: 'OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE',
+  otlpClientKey: 'OTEL_EXPORTER_OTLP_CLIENT_KEY',
+  otlpTracesClientKey: 'OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY',
+  otlpClientCertificate: 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE',
+  otlpTracesClientCertificate: 'OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE',
   serviceName: 'OTEL_SERVICE_NAME',
   resourceAttributes: 'OTEL_RESOURCE_ATTRIBUTES',
   sampler: 'OTEL_TRACES_SAMPLER',
@@ -72,6 +83,7 @@ export const DEFAULT_SERVICE_NAME = 'mellea';
 /** Defaults of the numeric and enumerated settings (OpenTelemetry's, except the flush bound). */
 export const DEFAULTS = {
   otlpProtocol: 'grpc',
+  otlpCompression: 'none',
   otlpTimeoutMs: 10_000,
   sampler: 'parentbased_always_on',
   samplerRatio: 1,
@@ -115,6 +127,14 @@ export interface TelemetryConfig {
   readonly otlpHeaders: Readonly<Record<string, string>>;
   /** `OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT`: how long one export may take, in ms. Default 10000. */
   readonly otlpTimeoutMs: number;
+  /** `OTEL_EXPORTER_OTLP_(TRACES_)COMPRESSION`: `gzip` or `none` (default) for each export request's body. */
+  readonly otlpCompression: OtlpCompression;
+  /**
+   * PEM files for `https://` endpoints, as paths (read when the exporter is built): the CA to trust instead of the
+   * system's (`OTEL_EXPORTER_OTLP_(TRACES_)CERTIFICATE`), and the client key and certificate for mutual TLS
+   * (`_CLIENT_KEY`, `_CLIENT_CERTIFICATE`, used together). Empty: the system's CAs, no client certificate.
+   */
+  readonly otlpTls: OtlpTlsFiles;
   /** `OTEL_RESOURCE_ATTRIBUTES` (`key=value,...`), without `service.name` (see {@link serviceName}). */
   readonly resourceAttributes: Readonly<Record<string, string>>;
   /** `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`. Default `parentbased_always_on`, ratio 1. */
@@ -183,6 +203,14 @@ export interface TelemetryOverrides extends MetricsOverrides {
   otlpHeaders?: Readonly<Record<string, string>>;
   /** How long one export may take, ms. Environment: `OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT`. */
   otlpTimeoutMs?: number;
+  /** `gzip` or `none`. Environment: `OTEL_EXPORTER_OTLP_(TRACES_)COMPRESSION`. */
+  otlpCompression?: OtlpCompression;
+  /** Path of the PEM CA bundle to trust for `https://` endpoints. Environment: `OTEL_EXPORTER_OTLP_(TRACES_)CERTIFICATE`. */
+  otlpCertificate?: string;
+  /** Path of the PEM client key for mutual TLS. Environment: `OTEL_EXPORTER_OTLP_(TRACES_)CLIENT_KEY`. */
+  otlpClientKey?: string;
+  /** Path of the PEM client certificate for mutual TLS. Environment: `OTEL_EXPORTER_OTLP_(TRACES_)CLIENT_CERTIFICATE`. */
+  otlpClientCertificate?: string;
   /**
    * The sampler, by name or with its ratio (`{ name: 'traceidratio', ratio: 0.1 }`; a ratio only with the
    * `*traceidratio` samplers — left out, it comes from `OTEL_TRACES_SAMPLER_ARG`, then 1). Environment:
@@ -302,6 +330,32 @@ function oneOf<T extends string>(values: readonly T[]): Reading<T> {
       return (values as readonly string[]).includes(value) ? (value as T) : undefined;
     },
   };
+}
+
+/** The TLS file paths: an option, else the traces variable, else the general one (the files are read later). */
+function parseTlsFiles(env: NodeJS.ProcessEnv, overrides: TelemetryOverrides): OtlpTlsFiles {
+  const path = (option: string | undefined, names: readonly string[]): string | undefined =>
+    option ?? names.map((name) => env[name]?.trim()).find((value) => value !== undefined && value !== '');
+  const certificate = path(overrides.otlpCertificate, [ENV.otlpTracesCertificate, ENV.otlpCertificate]);
+  const clientKey = path(overrides.otlpClientKey, [ENV.otlpTracesClientKey, ENV.otlpClientKey]);
+  const clientCertificate = path(overrides.otlpClientCertificate, [
+    ENV.otlpTracesClientCertificate,
+    ENV.otlpClientCertificate,
+  ]);
+  const files: { -readonly [K in keyof OtlpTlsFiles]: OtlpTlsFiles[K] } = {};
+  if (certificate !== undefined) files.certificate = certificate;
+  if ((clientKey === undefined) !== (clientCertificate === undefined)) {
+    warnOnce(
+      'otlp:client-tls:half',
+      `a client key and a client certificate go together (${ENV.otlpClientKey} and ${ENV.otlpClientCertificate}, ` +
+        `or their TRACES_ forms, or the otlpClientKey and otlpClientCertificate options); only one is set, so no ` +
+        'client certificate is presented.',
+    );
+  } else if (clientKey !== undefined) {
+    files.clientKey = clientKey;
+    files.clientCertificate = clientCertificate;
+  }
+  return Object.freeze(files);
 }
 
 const NO_ENDPOINT = 'no endpoint: OTLP export is off';
@@ -529,6 +583,15 @@ export function readTelemetryConfig(
     otlpTimeoutMs:
       overrides.otlpTimeoutMs ??
       resolve(env, [ENV.otlpTracesTimeout, ENV.otlpTimeout], wholeNumber(BOUNDS.otlpTimeoutMs), DEFAULTS.otlpTimeoutMs),
+    otlpCompression:
+      overrides.otlpCompression ??
+      resolve(
+        env,
+        [ENV.otlpTracesCompression, ENV.otlpCompression],
+        oneOf(COMPRESSIONS),
+        DEFAULTS.otlpCompression as OtlpCompression,
+      ),
+    otlpTls: parseTlsFiles(env, overrides),
     resourceAttributes: Object.freeze(resourceAttributes),
     sampler: parseSampler(env, overrides.sampler),
     batch: parseBatch(env, overrides.batch),

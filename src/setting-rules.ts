@@ -42,6 +42,21 @@ export type OtlpProtocol = 'grpc' | 'http/protobuf';
 /** Every {@link OtlpProtocol}, for validation and messages. */
 export const PROTOCOLS: readonly OtlpProtocol[] = ['grpc', 'http/protobuf'];
 
+/** Export request body encodings (`OTEL_EXPORTER_OTLP_COMPRESSION`). */
+export type OtlpCompression = 'gzip' | 'none';
+/** Every {@link OtlpCompression}, for validation and messages. */
+export const COMPRESSIONS: readonly OtlpCompression[] = ['gzip', 'none'];
+
+/** PEM files for TLS to the collector, as paths. */
+export interface OtlpTlsFiles {
+  /** The CA bundle to trust instead of the system's. */
+  readonly certificate?: string;
+  /** The client's private key (mutual TLS; with `clientCertificate`). */
+  readonly clientKey?: string;
+  /** The client's certificate chain (mutual TLS; with `clientKey`). */
+  readonly clientCertificate?: string;
+}
+
 /** `OTEL_TRACES_SAMPLER` values this package understands (the OpenTelemetry SDK's built-in samplers). */
 export type SamplerName =
   | 'always_on'

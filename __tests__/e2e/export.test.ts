@@ -11,7 +11,7 @@ import {
 } from 'mellea-telemetry';
 import { captureWarnings } from '../support/warnings';
 import { runSession, SPANS_PER_SESSION } from './fixtures/session';
-import { closedPort, hungServer, intAttr, only, type ReceivedSpan, Receiver } from './support/receiver';
+import { closedPort, hungServer, intAttr, only, type ReceivedSpan, Receiver, traced } from './support/receiver';
 
 jest.setTimeout(30_000);
 const warnings = captureWarnings();
@@ -23,15 +23,6 @@ afterEach(async () => {
 let receiver: Receiver;
 beforeAll(async () => (receiver = await Receiver.start(['grpc', 'http'])));
 afterAll(() => receiver.close());
-
-const traced = (env: Record<string, string>): void => {
-  reloadTelemetryConfig({
-    MELLEA_TRACE_APPLICATION: 'true',
-    MELLEA_TRACE_BACKEND: 'true',
-    MELLEA_TRACE_FLUSH_ON_EXIT: 'false',
-    ...env,
-  });
-};
 
 /** Checks the spec tree by parent links: session_context → aact ×2 → chat + requirement_validation. */
 function expectSessionTree(spans: ReceivedSpan[]): void {

@@ -5,7 +5,7 @@
 import { forceFlushTelemetry, getTelemetryExportStats, reloadTelemetryConfig, shutdownTelemetry } from '../../src';
 import { captureWarnings } from '../support/warnings';
 import { runSession, SPANS_PER_SESSION } from './fixtures/session';
-import { closedPort, Receiver } from './support/receiver';
+import { closedPort, Receiver, traced } from './support/receiver';
 
 jest.setTimeout(30_000);
 const warnings = captureWarnings();
@@ -18,13 +18,7 @@ const outageWarnings = (): string[] => warnings.filter((warning) => warning.star
 
 it('a repeated outage warns twice: once per outage, never once per failed export', async () => {
   const port = await closedPort();
-  reloadTelemetryConfig({
-    MELLEA_TRACE_APPLICATION: 'true',
-    MELLEA_TRACE_BACKEND: 'true',
-    MELLEA_TRACE_FLUSH_ON_EXIT: 'false',
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-    OTEL_SERVICE_NAME: 'e2e-outage',
-  });
+  traced({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_SERVICE_NAME: 'e2e-outage' });
   const round = async (label: string): Promise<void> => {
     await runSession(label);
     await forceFlushTelemetry();

@@ -4,8 +4,8 @@
  * timers, capped by the exit deadline, and cancellable when the deadline passes.
  */
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { OtlpProtocol } from '../config';
-import { OtlpExportError, OtlpTransport } from './otlp-transport';
+import type { OtlpCompression, OtlpProtocol, OtlpTlsFiles } from '../config';
+import { type EncodedBody, OtlpExportError, OtlpTransport } from './otlp-transport';
 
 /** The SDK's export result (`@opentelemetry/core`'s `ExportResult`), by shape: code 0 is success, 1 failure. */
 export interface ExportResult {
@@ -23,6 +23,10 @@ export interface OtlpExporterOptions {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
+  /** `gzip`: each request body compressed (default `none`). */
+  readonly compression?: OtlpCompression;
+  /** PEM files for `https://` endpoints (default: the system's CAs, no client certificate). */
+  readonly tls?: OtlpTlsFiles;
   readonly serializer: TraceSerializer;
   /** The exit deadline (epoch ms) once the exit flush started: no export outlives it. */
   readonly deadline: () => number | undefined;
@@ -45,7 +49,10 @@ export class OtlpExporter implements SpanExporter {
   private readonly backoffs = new Set<() => void>();
 
   constructor(private readonly options: OtlpExporterOptions) {
-    this.transport = new OtlpTransport(options.protocol, options.url, options.headers);
+    this.transport = new OtlpTransport(options.protocol, options.url, options.headers, {
+      compression: options.compression ?? 'none',
+      tls: options.tls ?? {},
+    });
   }
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
@@ -60,7 +67,10 @@ export class OtlpExporter implements SpanExporter {
       done({ code: 1, error: new Error('the spans could not be serialized') });
       return;
     }
-    void this.sendWithRetries(body).then(done);
+    void this.transport
+      .encode(body)
+      .then((encoded) => this.sendWithRetries(encoded))
+      .then(done);
   }
 
   /** Ends every export in flight and every pending retry now, as failed (the exit deadline passed). */
@@ -79,7 +89,7 @@ export class OtlpExporter implements SpanExporter {
     return Promise.resolve();
   }
 
-  private async sendWithRetries(body: Uint8Array): Promise<ExportResult> {
+  private async sendWithRetries(body: EncodedBody): Promise<ExportResult> {
     const start = Date.now();
     const exportDeadline = start + this.options.timeoutMs;
     let backoff = INITIAL_BACKOFF_MS;

@@ -5,11 +5,20 @@
  * session and timer is unref'd — the exit flush (exit-flush.ts) keeps the process alive exactly as long as it
  * chooses — and every request can be cancelled.
  */
+import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { type ClientHttp2Session, connect } from 'node:http2';
 import * as https from 'node:https';
-import type { OtlpProtocol } from '../config';
+import { gzip } from 'node:zlib';
+import type { OtlpCompression, OtlpProtocol, OtlpTlsFiles } from '../config';
 import { CONTENT_FREE_MESSAGE } from '../error-description';
+import { describeError, warnOnce } from '../warnings';
+
+/** A request body ready for the wire. */
+export interface EncodedBody {
+  readonly bytes: Uint8Array;
+  readonly gzipped: boolean;
+}
 
 /** How one request ended. `retryable`: the OTLP specification says to try again (UNAVAILABLE, 429, 503...). */
 export type SendOutcome = { ok: true } | { ok: false; retryable: boolean; error: Error; retryAfterMs?: number };
@@ -36,19 +45,90 @@ const GRPC_RETRYABLE = new Set([1, 4, 8, 10, 11, 14, 15]);
 const HTTP_RETRYABLE = new Set([429, 502, 503, 504]);
 const TRACE_SERVICE_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
+/** How requests are encoded and secured, beyond endpoint and headers. */
+export interface TransportOptions {
+  readonly compression: OtlpCompression;
+  /** PEM files (paths) for `https://`: read once, here. */
+  readonly tls: OtlpTlsFiles;
+}
+
+/** The TLS material of {@link OtlpTlsFiles}, read from disk. */
+interface TlsMaterial {
+  ca?: Buffer;
+  key?: Buffer;
+  cert?: Buffer;
+}
+
+/**
+ * Reads the PEM files. One that cannot be read is one warning naming its setting and path (a path is not a
+ * secret; the file's content is never printed), and is left out: the system's CAs, or no client certificate.
+ */
+function readTlsMaterial(files: OtlpTlsFiles): TlsMaterial {
+  const read = (path: string | undefined, setting: string, effect: string): Buffer | undefined => {
+    if (path === undefined) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      warnOnce(
+        `otlp:tls:${setting}:${path}`,
+        `${setting} ${JSON.stringify(path)} cannot be read (${describeError(error)}); ${effect}.`,
+      );
+      return undefined;
+    }
+  };
+  const material: TlsMaterial = {};
+  const ca = read(
+    files.certificate,
+    'OTEL_EXPORTER_OTLP_CERTIFICATE (otlpCertificate)',
+    'the system CAs are trusted instead',
+  );
+  if (ca !== undefined) material.ca = ca;
+  const noClient = 'no client certificate is presented';
+  const key = read(files.clientKey, 'OTEL_EXPORTER_OTLP_CLIENT_KEY (otlpClientKey)', noClient);
+  const cert = read(files.clientCertificate, 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE (otlpClientCertificate)', noClient);
+  if (key !== undefined && cert !== undefined) {
+    material.key = key;
+    material.cert = cert;
+  }
+  return material;
+}
+
 /** Sends serialized OTLP requests to one endpoint; `cancelAll()` ends every request in flight now. */
 export class OtlpTransport {
   private session: ClientHttp2Session | undefined;
   private readonly inFlight = new Set<(error: Error) => void>();
+  private readonly gzip: boolean;
+  private readonly tls: TlsMaterial;
 
   constructor(
     private readonly protocol: OtlpProtocol,
     private readonly url: string,
     private readonly headers: Readonly<Record<string, string>>,
-  ) {}
+    options: TransportOptions = { compression: 'none', tls: {} },
+  ) {
+    this.gzip = options.compression === 'gzip';
+    this.tls = isHttps(url) ? readTlsMaterial(options.tls) : {};
+  }
 
-  /** Sends `body`, giving up after `timeoutMs`. Never rejects. */
-  send(body: Uint8Array, timeoutMs: number): Promise<SendOutcome> {
+  /**
+   * The request body as it goes on the wire: gzip-compressed (on the thread pool, not the event loop) when
+   * compression is on. Compressed once per export, then sent as often as retries need. Never rejects: a body
+   * that cannot be compressed is sent as is (and marked so).
+   */
+  encode(body: Uint8Array): Promise<EncodedBody> {
+    if (!this.gzip) return Promise.resolve({ bytes: body, gzipped: false });
+    return new Promise((resolve) => {
+      gzip(body, (error, compressed) => {
+        if (error !== null) {
+          warnOnce('otlp:gzip', `an export could not be compressed and is sent uncompressed: ${describeError(error)}`);
+          resolve({ bytes: body, gzipped: false });
+        } else resolve({ bytes: compressed, gzipped: true });
+      });
+    });
+  }
+
+  /** Sends `body` (from {@link encode}), giving up after `timeoutMs`. Never rejects. */
+  send(body: EncodedBody, timeoutMs: number): Promise<SendOutcome> {
     return new Promise<SendOutcome>((resolve) => {
       let settled = false;
       let cancel: (error: Error) => void = () => undefined;
@@ -95,7 +175,7 @@ export class OtlpTransport {
     const target = new URL(this.url);
     // gRPC over TLS for https://, plaintext (h2c) otherwise — as the official gRPC exporter decides.
     const origin = `${target.protocol === 'https:' ? 'https:' : 'http:'}//${target.host}`;
-    const session = connect(origin);
+    const session = connect(origin, this.tls);
     session.unref();
     session.on('error', () => undefined); // each request reports its own failure
     session.on('close', () => {
@@ -105,7 +185,7 @@ export class OtlpTransport {
     return session;
   }
 
-  private sendGrpc(body: Uint8Array, timeoutMs: number, finish: (outcome: SendOutcome) => void) {
+  private sendGrpc(body: EncodedBody, timeoutMs: number, finish: (outcome: SendOutcome) => void) {
     const session = this.grpcSession();
     const request = session.request({
       ':method': 'POST',
@@ -113,6 +193,7 @@ export class OtlpTransport {
       'content-type': 'application/grpc',
       te: 'trailers',
       'grpc-timeout': `${Math.max(1, Math.ceil(timeoutMs))}m`,
+      ...(body.gzipped ? { 'grpc-encoding': 'gzip' } : {}),
       ...lowerCaseKeys(this.headers),
     });
     let status: string | undefined;
@@ -141,19 +222,28 @@ export class OtlpTransport {
         finish({ ok: false, retryable: GRPC_RETRYABLE.has(code), error: new OtlpExportError(text, code) });
       }
     });
-    // Length-prefixed message: 1 byte "not compressed", 4 bytes big-endian length, the protobuf bytes.
-    const frame = Buffer.alloc(5 + body.byteLength);
-    frame.writeUInt32BE(body.byteLength, 1);
-    frame.set(body, 5);
+    // Length-prefixed message: 1 byte "compressed" flag, 4 bytes big-endian length, the (gzipped) protobuf bytes.
+    const bytes = body.bytes;
+    const frame = Buffer.alloc(5 + bytes.byteLength);
+    frame.writeUInt8(body.gzipped ? 1 : 0, 0);
+    frame.writeUInt32BE(bytes.byteLength, 1);
+    frame.set(bytes, 5);
     request.end(frame);
     return (): void => void request.close(0x8); // NGHTTP2_CANCEL
   }
 
-  private sendHttp(body: Uint8Array, _timeoutMs: number, finish: (outcome: SendOutcome) => void) {
+  private sendHttp(body: EncodedBody, _timeoutMs: number, finish: (outcome: SendOutcome) => void) {
     const target = new URL(this.url);
+    const bytes = body.bytes;
     const request = (target.protocol === 'https:' ? https : http).request(target, {
       method: 'POST',
-      headers: { ...this.headers, 'content-type': 'application/x-protobuf', 'content-length': body.byteLength },
+      ...this.tls,
+      headers: {
+        ...this.headers,
+        'content-type': 'application/x-protobuf',
+        'content-length': bytes.byteLength,
+        ...(body.gzipped ? { 'content-encoding': 'gzip' } : {}),
+      },
     });
     request.on('socket', (socket) => socket.unref());
     request.on('error', (error) => finish(networkFailure(error)));
@@ -175,13 +265,26 @@ export class OtlpTransport {
         });
       });
     });
-    request.end(body);
+    request.end(bytes);
     return (error: Error): void => void request.destroy(error);
   }
 }
 
 /** Nobody listens there (or the name does not resolve): retrying within this export would only delay it. */
 const NOT_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** The collector's certificate is not trusted, or TLS itself failed: a setting to fix, not a moment to wait out. */
+const TLS_REFUSED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+const notRetryable = (code: string): boolean =>
+  NOT_THERE.has(code) || TLS_REFUSED.has(code) || code.startsWith('ERR_SSL_');
 
 function networkFailure(failure: Error): SendOutcome {
   // An HTTP/2 stream fails with ERR_HTTP2_STREAM_CANCEL, caused by the socket's own error.
@@ -189,10 +292,19 @@ function networkFailure(failure: Error): SendOutcome {
   // Duck-typed: errors from Node's core are of another realm's Error under test runners such as Jest.
   const error = typeof cause === 'object' && cause !== null && 'code' in cause ? (cause as unknown as Error) : failure;
   const code = (error as { code?: unknown }).code;
-  const retryable = !(typeof code === 'string' && NOT_THERE.has(code));
+  const retryable = !(typeof code === 'string' && notRetryable(code));
   // Only the code and the class: a network error's message may quote the URL.
-  const text = typeof code === 'string' ? `${error.name} ${code}` : error.name;
+  const text = typeof code === 'string' ? `${error.name} ${code}${tlsHint(code)}` : error.name;
   return { ok: false, retryable, error: new OtlpExportError(text, typeof code === 'string' ? code : undefined) };
+}
+
+/** What to set when TLS is what failed. */
+function tlsHint(code: string): string {
+  if (TLS_REFUSED.has(code))
+    return " (the collector's certificate is not trusted: OTEL_EXPORTER_OTLP_CERTIFICATE names a CA file to trust)";
+  if (code.includes('CERTIFICATE_REQUIRED'))
+    return ' (the collector asks for a client certificate: OTEL_EXPORTER_OTLP_CLIENT_KEY and _CLIENT_CERTIFICATE)';
+  return '';
 }
 
 /** A collector's `grpc-message`: percent-decoded, one line, bounded. */
@@ -205,6 +317,14 @@ function safeStatusText(message: string): string {
   }
   text = text.replace(/\s+/g, ' ').trim();
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+function isHttps(url: string): boolean {
+  try {
+    return new URL(url).protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {

@@ -5,8 +5,9 @@
  */
 import type { OtlpProtocol } from '../config';
 import { CONTENT_FREE_MESSAGE } from '../error-description';
+import type { EncodedBody, TransportOptions } from './otlp-transport';
 
-export type { SendOutcome } from './otlp-transport';
+export type { EncodedBody, SendOutcome, TransportOptions } from './otlp-transport';
 
 /** As in otlp-transport.ts. */
 export class OtlpExportError extends Error {
@@ -25,11 +26,20 @@ export class OtlpExportError extends Error {
 
 /** Never constructed in a Worker: throws if it is. */
 export class OtlpTransport {
-  constructor(_protocol: OtlpProtocol, _url: string, _headers: Readonly<Record<string, string>>) {
+  constructor(
+    _protocol: OtlpProtocol,
+    _url: string,
+    _headers: Readonly<Record<string, string>>,
+    _options?: TransportOptions,
+  ) {
     throw new OtlpExportError('OTLP export is not available in the worker build (it needs Node networking)', undefined);
   }
 
-  send(_body: Uint8Array, _timeoutMs: number): Promise<never> {
+  encode(_body: Uint8Array): Promise<EncodedBody> {
+    return Promise.reject(new Error('unreachable'));
+  }
+
+  send(_body: EncodedBody, _timeoutMs: number): Promise<never> {
     return Promise.reject(new Error('unreachable'));
   }
 

@@ -125,6 +125,8 @@ function createOtlpExporter(
     url: config.otlpEndpoint!,
     headers: { ...config.otlpHeaders },
     timeoutMs: config.otlpTimeoutMs,
+    compression: config.otlpCompression,
+    tls: config.otlpTls,
     serializer,
     deadline,
   });

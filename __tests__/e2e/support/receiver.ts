@@ -10,6 +10,7 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { MockOtlpServer, normalizeTrace } from '@elastic/mockotlpserver';
+import { reloadTelemetryConfig } from 'mellea-telemetry';
 
 /** One received span, flattened with its resource and scope. */
 export interface ReceivedSpan {
@@ -201,4 +202,14 @@ export async function hungServer(): Promise<{
       await once(server, 'close');
     },
   };
+}
+
+/** Both scopes on, no flush at exit (the tests flush), plus `env`: the in-process export tests' configuration. */
+export function traced(env: Record<string, string>): void {
+  reloadTelemetryConfig({
+    MELLEA_TRACE_APPLICATION: 'true',
+    MELLEA_TRACE_BACKEND: 'true',
+    MELLEA_TRACE_FLUSH_ON_EXIT: 'false',
+    ...env,
+  });
 }
