@@ -8,7 +8,7 @@ import type { CallObserver } from './call-observer';
 import { type AttributeMap, toAttributeValue } from './coerce';
 import { contentAttributeValue } from './content/record';
 import { errorMessage, errorStack, errorType } from './error-description';
-import { ATTR_ERROR_TYPE, ATTR_MELLEA_STREAM_ABANDONED, CONTENT_ATTRIBUTES } from './semconv';
+import { ATTR_ERROR_TYPE, ATTR_MELLEA_STREAM_ABANDONED, isContentAttribute } from './semconv';
 import { state, type TraceScope } from './state';
 import { describeError, warnOnce } from './warnings';
 
@@ -161,7 +161,12 @@ export class TracedCall {
 
   /** Content attributes (prompts, responses) pass the content gate: switch, redaction, bound. */
   private attributeValue(key: string, raw: unknown): AttributeValue | undefined {
-    return CONTENT_ATTRIBUTES.has(key) ? contentAttributeValue(key, raw) : toAttributeValue(raw);
+    if (isContentAttribute(key)) return contentAttributeValue(key, raw);
+    // Most values are primitives, which need no coercion: decided here, without a call.
+    const type = typeof raw;
+    return type === 'string' || type === 'number' || type === 'boolean'
+      ? (raw as AttributeValue)
+      : toAttributeValue(raw);
   }
 
   /** Whether the span has ended. */

@@ -12,6 +12,8 @@ import {
   traceBackend,
 } from 'mellea-telemetry';
 import { createTestTracing, type TestTracingOptions } from 'mellea-telemetry/testing';
+import * as semconv from '../../src/semconv';
+import { CONTENT_ATTRIBUTES, isContentAttribute } from '../../src/semconv';
 import { resetWarnings } from '../../src/warnings';
 import { captureWarnings } from '../support/warnings';
 
@@ -174,6 +176,40 @@ describe('capture switches', () => {
     } finally {
       await tracing.shutdown();
     }
+  });
+
+  it('content off drops every content attribute whatever its value type: numbers, booleans, arrays too', async () => {
+    const tracing = createTestTracing({ captureMessageContent: true, content: false });
+    try {
+      const byHand = {
+        response: 42,
+        'gen_ai.input.messages': true,
+        'gen_ai.output.messages': ['a', 'b'],
+        'gen_ai.system_instructions': 'be brief',
+        'gen_ai.tool.definitions': { name: 'search' },
+        'gen_ai.evaluation.explanation': 0,
+        other: 1,
+        flag: false,
+      };
+      class Manual {
+        @traceBackend('chat', { attributes: byHand })
+        async call(): Promise<void> {}
+      }
+      await new Manual().call();
+      expect(tracing.span('chat').attributes).toMatchObject({ other: 1, flag: false });
+      for (const key of CONTENT_ATTRIBUTES) expect(tracing.span('chat').attributes[key]).toBeUndefined();
+    } finally {
+      await tracing.shutdown();
+    }
+  });
+
+  it('isContentAttribute (the gate asks it for every attribute) names exactly CONTENT_ATTRIBUTES', () => {
+    const names = Object.values(semconv).filter((value): value is string => typeof value === 'string');
+    expect(names.filter(isContentAttribute).sort()).toEqual([...CONTENT_ATTRIBUTES].sort());
+    // A key built at run time (not an interned literal) is recognised too; a near miss is not.
+    expect(isContentAttribute(['resp', 'onse'].join(''))).toBe(true);
+    expect(isContentAttribute('response ')).toBe(false);
+    expect(isContentAttribute('gen_ai.input.message')).toBe(false);
   });
 
   it('sampled out: nothing is read', async () => {
