@@ -165,24 +165,6 @@ export const CONTENT_ATTRIBUTES: ReadonlySet<string> = new Set([
   ATTR_GEN_AI_EVALUATION_EXPLANATION,
 ]);
 
-/**
- * Whether `key` is one of {@link CONTENT_ATTRIBUTES}: compared with literals instead of a hash look-up, since it
- * is asked for every attribute of every span (a test keeps the two lists equal).
- */
-export function isContentAttribute(key: string): boolean {
-  switch (key) {
-    case 'response':
-    case 'gen_ai.input.messages':
-    case 'gen_ai.output.messages':
-    case 'gen_ai.system_instructions':
-    case 'gen_ai.tool.definitions':
-    case 'gen_ai.evaluation.explanation':
-      return true;
-    default:
-      return false;
-  }
-}
-
 /** Default bound of each message attribute, in Unicode code points (16 KiB). */
 export const CONTENT_MAX_CODE_POINTS = 16_384;
 // The latest GenAI conventions (opt-in) and the metric names, one named set per conventions release.

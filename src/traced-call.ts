@@ -6,9 +6,9 @@ import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import { type Context, type Span, type SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { CallObserver } from './call-observer';
 import { type AttributeMap, toAttributeValue } from './coerce';
-import { contentAttributeValue } from './content/record';
+import { contentAttributeValue, isContentAttribute } from './content/record';
 import { errorMessage, errorStack, errorType } from './error-description';
-import { ATTR_ERROR_TYPE, ATTR_MELLEA_STREAM_ABANDONED, isContentAttribute } from './semconv';
+import { ATTR_ERROR_TYPE, ATTR_MELLEA_STREAM_ABANDONED } from './semconv';
 import { state, type TraceScope } from './state';
 import { describeError, warnOnce } from './warnings';
 

@@ -20,6 +20,24 @@ import { truncateResponse } from '../truncate';
 import { warnOnce } from '../warnings';
 import { listJson, messagesJson, partsJson, textWithin } from './truncate-json';
 
+/**
+ * Whether `key` is one of `CONTENT_ATTRIBUTES` (semconv.ts): compared with literals instead of a hash look-up, since it
+ * is asked for every attribute of every span (a test keeps the two lists equal).
+ */
+export function isContentAttribute(key: string): boolean {
+  switch (key) {
+    case 'response':
+    case 'gen_ai.input.messages':
+    case 'gen_ai.output.messages':
+    case 'gen_ai.system_instructions':
+    case 'gen_ai.tool.definitions':
+    case 'gen_ai.evaluation.explanation':
+      return true;
+    default:
+      return false;
+  }
+}
+
 const PENDING: unique symbol = Symbol('mellea-telemetry.pending-content');
 
 /**
