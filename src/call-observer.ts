@@ -82,7 +82,6 @@ class BackendCallObserver implements CallObserver, BackendCallRecord {
   private collected: AttributeMap | undefined = undefined;
   private firstChunkAt: number | undefined = undefined;
   private done = false;
-  private recordedCall = false;
 
   constructor(
     private readonly recorder: MetricsRecorder | undefined,
@@ -146,10 +145,10 @@ class BackendCallObserver implements CallObserver, BackendCallRecord {
     }
   }
 
+  /** Called once, right after {@link ending} (TracedCall ends a span once). */
   ended(span: Span): void {
     const recorder = this.recorder;
-    if (recorder === undefined || !this.done || this.recordedCall) return;
-    this.recordedCall = true;
+    if (recorder === undefined) return;
     try {
       this.durationSeconds = this.durationOf(span);
       if (this.collected !== undefined) this.take(this.collected);

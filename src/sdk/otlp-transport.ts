@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import { type ClientHttp2Session, connect } from 'node:http2';
 import * as https from 'node:https';
 import { gzip } from 'node:zlib';
-import type { OtlpCompression, OtlpProtocol, OtlpTlsFiles } from '../config';
+import { ENV, type OtlpCompression, type OtlpProtocol, type OtlpTlsFiles } from '../config';
 import { CONTENT_FREE_MESSAGE } from '../error-description';
 import { describeError, warnOnce } from '../warnings';
 
@@ -77,15 +77,11 @@ function readTlsMaterial(files: OtlpTlsFiles): TlsMaterial {
     }
   };
   const material: TlsMaterial = {};
-  const ca = read(
-    files.certificate,
-    'OTEL_EXPORTER_OTLP_CERTIFICATE (otlpCertificate)',
-    'the system CAs are trusted instead',
-  );
+  const ca = read(files.certificate, `${ENV.otlpCertificate} (otlpCertificate)`, 'the system CAs are trusted instead');
   if (ca !== undefined) material.ca = ca;
   const noClient = 'no client certificate is presented';
-  const key = read(files.clientKey, 'OTEL_EXPORTER_OTLP_CLIENT_KEY (otlpClientKey)', noClient);
-  const cert = read(files.clientCertificate, 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE (otlpClientCertificate)', noClient);
+  const key = read(files.clientKey, `${ENV.otlpClientKey} (otlpClientKey)`, noClient);
+  const cert = read(files.clientCertificate, `${ENV.otlpClientCertificate} (otlpClientCertificate)`, noClient);
   if (key !== undefined && cert !== undefined) {
     material.key = key;
     material.cert = cert;
